@@ -1,0 +1,74 @@
+// Contract of the GitOps engine (both backends). Keep these names stable.
+
+/**
+ * One file change, as a pure function of the file's current text, so that a backend can re-apply it to a
+ * fresh head after a race (STALE_DATA, non-fast-forward). Throws a DigestpinError when the edit can't apply.
+ */
+export interface FileEdit {
+  path: string;
+  apply(current: string | undefined): FileEditResult;
+}
+
+export interface FileEditResult {
+  text: string;
+  /** Human-readable facts for the PR body (e.g. old and new digest), keyed freely. */
+  summary?: EditSummary;
+}
+
+export interface EditSummary {
+  service: string;
+  environment: string;
+  file: string;
+  imageRef: string;
+  oldDigest?: string;
+  newDigest: string;
+  /** The exact changed lines, as `- old` / `+ new` diff lines. */
+  diff: string[];
+}
+
+export interface ChangedFile {
+  path: string;
+  before: string | undefined;
+  after: string;
+  summary?: EditSummary;
+}
+
+export interface PullRequestOptions {
+  labels?: string[];
+  reviewers?: string[];
+  teamReviewers?: string[];
+  assignees?: string[];
+  draft?: boolean;
+  autoMerge?: 'merge' | 'squash' | 'rebase';
+}
+
+export interface PromotionRequest {
+  /** `owner/name` (GitHub backend) or a git URL / local path (git backend). */
+  repository: string;
+  baseBranch: string;
+  mode: 'direct' | 'pull-request';
+  /** Promotion branch for pull-request mode, deterministic per target, e.g. `digestpin/dev/agents`. */
+  branch: string;
+  edits: FileEdit[];
+  /** Commit message, PR title and PR body, rendered from the files that really changed. Pure. */
+  describe(files: ChangedFile[]): { commitMessage: string; title: string; body: string };
+  pullRequest?: PullRequestOptions;
+  dryRun?: boolean;
+}
+
+export type Operation = 'created' | 'updated' | 'unchanged' | 'closed' | 'committed' | 'none';
+
+export interface PromotionResult {
+  operation: Operation;
+  commitSha?: string;
+  branch?: string;
+  pullRequestNumber?: number;
+  pullRequestUrl?: string;
+  changedFiles: ChangedFile[];
+  /** API calls or git network operations made (for benchmarks). */
+  calls: number;
+}
+
+export interface GitOpsBackend {
+  promote(request: PromotionRequest): Promise<PromotionResult>;
+}

@@ -1,0 +1,55 @@
+// The logging interface every phase uses. The action backs it with @actions/core (groups, annotations,
+// masking); the CLI writes plain lines to stderr. Every line is redacted first.
+import { redact } from './secrets.js';
+
+export interface AnnotationProps {
+  file?: string;
+  startLine?: number;
+  title?: string;
+}
+
+export type ServiceState = 'start' | 'done' | 'fail' | 'info';
+const MARKS: Record<ServiceState, string> = { start: '➡️', done: '✅', fail: '❌', info: 'ℹ️' };
+
+export interface Logger {
+  info(message: string): void;
+  debug(message: string): void;
+  warning(message: string, props?: AnnotationProps): void;
+  error(message: string, props?: AnnotationProps): void;
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** `[service] ➡️ message`: the seed's per-service line format. */
+export function serviceLine(service: string, state: ServiceState, message: string): string {
+  return `[${service}] ${MARKS[state]} ${message}`;
+}
+
+export interface StreamLoggerOptions {
+  verbose?: boolean;
+  write?: (line: string) => void;
+}
+
+/** Plain-text logger for the CLI (stderr), also handy in tests. */
+export function streamLogger(options: StreamLoggerOptions = {}): Logger {
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const where = (p?: AnnotationProps) => (p?.file ? `${p.file}${p.startLine ? `:${p.startLine}` : ''}: ` : '');
+  return {
+    info: (m) => write(redact(m)),
+    debug: (m) => {
+      if (options.verbose) write(redact(`debug: ${m}`));
+    },
+    warning: (m, p) => write(redact(`warning: ${where(p)}${m}`)),
+    error: (m, p) => write(redact(`error: ${where(p)}${m}`)),
+    group: async (name, fn) => {
+      write(redact(`== ${name}`));
+      return fn();
+    },
+  };
+}
+
+/** A logger that records lines; for tests. */
+export function memoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const logger = streamLogger({ verbose: true, write: (l) => lines.push(l) });
+  return Object.assign(logger, { lines });
+}
