@@ -47,6 +47,8 @@ export interface ResolveOptions {
   verifyContent?: boolean;
   /** Retry 404s inside the not-found window (right after a push). Default true. */
   waitForPush?: boolean;
+  /** Fetch the manifest body (one GET instead of one HEAD) so `platforms` is filled in. Added by the registry client. */
+  describe?: boolean;
 }
 
 export type ManifestKind = 'index' | 'manifest';
@@ -58,7 +60,8 @@ export interface Resolution {
   digest: string;
   mediaType: string;
   kind: ManifestKind;
-  /** `os/arch[/variant]` of each image manifest (attestation manifests excluded). */
+  /** `os/arch[/variant]` of each image manifest (attestation manifests excluded). Empty when only a HEAD was
+   * needed (no `describe`, `platform`, `labels` or `verifyContent`). */
   platforms: string[];
   /** OCI labels of the image config, when asked for. */
   labels?: Record<string, string>;

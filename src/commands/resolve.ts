@@ -1,0 +1,100 @@
+// `digestpin resolve REF`: prints the digest the registry serves for REF (or, with --json, digest, kind,
+// media type, platforms and labels). Credentials come from DIGESTPIN_REGISTRY_USERNAME/PASSWORD or docker config.
+import { InputError } from '../runtime/errors.js';
+import { registerSecret } from '../runtime/secrets.js';
+import { createRegistryClient, defaultDockerConfigPath, formatReference, isPlatformString, parseReference, reachedRegistry } from '../registry/index.js';
+import type { Credentials, RegistryClientOptions } from '../registry/index.js';
+import { parseCommandArgs } from './args.js';
+import type { CliIO, CommandMain } from './dispatch.js';
+
+const HELP = `usage: digestpin resolve REF [options]
+
+Prints the digest the registry serves for REF (host[:port]/path/name[:tag][@digest]).
+A multi-platform image resolves to its index digest, as pushed.
+
+options:
+  --platform OS/ARCH        print that platform's manifest digest instead of the index digest
+  --json                    print digest, kind, mediaType, platforms and labels as JSON
+  --labels                  also read the image config's labels (implied by --json)
+  --insecure-registry HOST  reach HOST over plain http (loopback hosts always are); repeatable
+  --alias CLUSTER=HOST      reach registry CLUSTER at HOST (e.g. k3d-dev-reg:5000=localhost:5000); repeatable
+  --wait SECONDS            retry a 404 this long, for a push that just finished (default 0)
+
+credentials: DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, else the docker config
+($DOCKER_CONFIG/config.json or ~/.docker/config.json).`;
+
+function parseAliases(values: string[]): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const value of values) {
+    const [cluster, host, ...rest] = value.split('=');
+    if (!cluster || !host || rest.length) throw new InputError('--alias', `'${value}' must look like CLUSTER_HOST=REACHABLE_HOST, e.g. k3d-dev-reg:5000=localhost:5000`);
+    aliases[cluster.toLowerCase()] = host.toLowerCase();
+  }
+  return aliases;
+}
+
+function parseWait(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(seconds)) throw new InputError('--wait', `'${value}' must be a number of seconds, e.g. 30`);
+  return Math.round(seconds * 1000);
+}
+
+function envCredentials(env: NodeJS.ProcessEnv, hosts: string[]): Record<string, Credentials> | undefined {
+  const username = env.DIGESTPIN_REGISTRY_USERNAME;
+  const password = env.DIGESTPIN_REGISTRY_PASSWORD;
+  if (!username && !password) return undefined;
+  if (!username || !password) {
+    throw new InputError(username ? 'DIGESTPIN_REGISTRY_PASSWORD' : 'DIGESTPIN_REGISTRY_USERNAME', 'set both DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, or neither');
+  }
+  registerSecret(password);
+  return Object.fromEntries(hosts.map((h) => [h, { username, password }]));
+}
+
+export const main: CommandMain = async (argv: string[], io: CliIO) => {
+  const { values, positionals } = parseCommandArgs(
+    'resolve',
+    argv,
+    {
+      platform: { type: 'string' },
+      json: { type: 'boolean' },
+      labels: { type: 'boolean' },
+      'insecure-registry': { type: 'string', multiple: true },
+      alias: { type: 'string', multiple: true },
+      wait: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new InputError('REF', `give exactly one image reference (got ${positionals.length}); see 'digestpin resolve --help'`);
+  const ref = parseReference(positionals[0]!, 'REF');
+  if (values.platform && !isPlatformString(values.platform)) {
+    throw new InputError('--platform', `'${values.platform}' must look like os/arch or os/arch/variant, e.g. linux/arm64`);
+  }
+  const aliases = parseAliases(values.alias ?? []);
+  const options: RegistryClientOptions = {
+    aliases,
+    insecureRegistries: values['insecure-registry'] ?? [],
+    credentials: envCredentials(io.env, [ref.registry, reachedRegistry(ref.registry, aliases)]),
+    dockerConfigPath: defaultDockerConfigPath(io.env),
+    notFoundWindowMs: parseWait(values.wait),
+    logger: io.logger,
+  };
+  const client = createRegistryClient(options);
+  const resolution = await client.resolve(ref, {
+    platform: values.platform,
+    labels: Boolean(values.labels || values.json),
+    describe: Boolean(values.json),
+  });
+  if (!values.json) {
+    io.stdout(resolution.digest);
+    return 0;
+  }
+  const { digest, kind, mediaType, platforms, labels } = resolution;
+  io.stdout(JSON.stringify({ reference: formatReference({ ...ref, digest }), digest, kind, mediaType, platforms, labels: labels ?? {} }, null, 2));
+  return 0;
+};

@@ -1,0 +1,214 @@
+// The one place that reads action inputs. Turns INPUT_* variables into a frozen DigestpinRequest;
+// every bad value fails here, naming the input and what a good value looks like. Pure over `env`.
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { InputError } from './runtime/errors.js';
+import { registerSecret } from './runtime/secrets.js';
+import type { PinTarget } from './values/types.js';
+import type { BuildSpec, DigestpinRequest, ImageSource, PinSpec } from './request.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Same lookup as @actions/core getInput: INPUT_<NAME uppercased, spaces as _>, trimmed. */
+export function getInput(env: Env, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+function optional(env: Env, name: string): string | undefined {
+  return getInput(env, name) || undefined;
+}
+
+export function getList(env: Env, name: string, separators: RegExp = /[\n,]/): string[] {
+  return getInput(env, name)
+    .split(separators)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function getBoolean(env: Env, name: string, fallback = false): boolean {
+  const raw = getInput(env, name);
+  if (!raw) return fallback;
+  if (/^(true|yes|1)$/i.test(raw)) return true;
+  if (/^(false|no|0)$/i.test(raw)) return false;
+  throw new InputError(name, `'${raw}' is not a boolean; use true or false`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = getInput(env, name) || fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new InputError(name, `'${raw}' is not one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}
+
+const HOST = /^(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9.-]+)(:\d{1,5})?$/;
+const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+const SERVICE = /^[a-zA-Z0-9][\w.-]*$/;
+
+function host(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  if (value && !HOST.test(value)) throw new InputError(name, `'${value}' is not a registry host; use host[:port], e.g. ghcr.io or localhost:5000`);
+  return value?.toLowerCase();
+}
+
+function aliases(env: Env): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of getList(env, 'registry-aliases', /\n/)) {
+    const [from, to, extra] = pair.split('=').map((s) => s.trim());
+    if (!from || !to || extra !== undefined || !HOST.test(from) || !HOST.test(to)) {
+      throw new InputError('registry-aliases', `'${pair}' is not CLUSTER_HOST=RUNNER_ADDRESS, e.g. k3d-dev-reg:5000=localhost:5000`);
+    }
+    map[from.toLowerCase()] = to.toLowerCase();
+  }
+  return map;
+}
+
+function imageName(env: Env): string | undefined {
+  const name = optional(env, 'image');
+  if (name && !NAME.test(name)) {
+    throw new InputError('image', `'${name}' is not a registry-neutral image name; use lowercase path segments such as ameide/agents`);
+  }
+  return name;
+}
+
+function buildSpec(env: Env): BuildSpec {
+  const buildArgs = getList(env, 'build-args', /\n/);
+  for (const arg of buildArgs) if (!/^[A-Za-z_][\w.-]*=/.test(arg)) throw new InputError('build-args', `'${arg.split('=')[0]}' is not KEY=VALUE`);
+  const platforms = getList(env, 'platforms');
+  for (const p of platforms) if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) throw new InputError('platforms', `'${p}' is not os/arch[/variant], e.g. linux/amd64`);
+  return {
+    context: getInput(env, 'context') || '.',
+    file: optional(env, 'file'),
+    platforms,
+    buildArgs,
+    target: optional(env, 'target'),
+    labels: getList(env, 'labels', /\n/),
+    extraTags: getList(env, 'tags'),
+    provenance: optional(env, 'provenance'),
+    sbom: optional(env, 'sbom'),
+    cacheFrom: getList(env, 'cache-from', /\n/),
+    cacheTo: getList(env, 'cache-to', /\n/),
+    builder: optional(env, 'builder'),
+    push: getBoolean(env, 'push', true),
+  };
+}
+
+function imageSource(env: Env, name: string | undefined, sha: string | undefined): ImageSource {
+  const imageRef = optional(env, 'image-ref');
+  const digest = optional(env, 'digest');
+  if (imageRef && (digest || name)) {
+    throw new InputError('image-ref', 'give either image-ref, or image (with digest or a build), not both');
+  }
+  if (imageRef) return { kind: 'image-ref', ref: imageRef };
+  if (!name) throw new InputError('image', 'is required unless image-ref is given, e.g. image: ameide/agents');
+  const tag = optional(env, 'image-tag') ?? (sha ? `sha-${sha.slice(0, 7)}` : undefined);
+  if (tag && !TAG.test(tag)) throw new InputError('image-tag', `'${tag}' is not a valid tag ([A-Za-z0-9_.-], at most 128, not starting with . or -)`);
+  if (digest) {
+    if (!DIGEST.test(digest)) throw new InputError('digest', `'${digest}' is not a digest; use sha256: followed by 64 lowercase hex digits`);
+    return { kind: 'digest', name, digest, tag: optional(env, 'image-tag') };
+  }
+  if (!tag) throw new InputError('image-tag', 'is required when GITHUB_SHA is not set (the default tag is sha-<short sha>)');
+  return { kind: 'build', build: buildSpec(env), name, tag };
+}
+
+function explicitPin(env: Env, environment: string, service: string): PinSpec[] | undefined {
+  const file = optional(env, 'values-file');
+  const kustomizeImage = optional(env, 'kustomize-image');
+  if (!file) {
+    if (kustomizeImage || optional(env, 'key')) throw new InputError('values-file', 'is required with key or kustomize-image');
+    return undefined;
+  }
+  if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
+    throw new InputError('values-file', `'${file}' must be a path inside the GitOps repository, without '..'`);
+  }
+  const target: PinTarget = kustomizeImage ? { kind: 'kustomize', name: kustomizeImage } : { kind: 'helm', path: getInput(env, 'key') || 'image' };
+  return [{ environment, service, file: file.replace(/^\.\//, ''), target }];
+}
+
+function workspacePath(env: Env, name: string, value: string | undefined, workspace: string): string | undefined {
+  if (!value) return undefined;
+  const full = resolve(workspace, value);
+  const rel = relative(workspace, full);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new InputError(name, `'${value}' must stay inside the workspace`);
+  return full;
+}
+
+export function readInputs(env: Env): Readonly<DigestpinRequest> {
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const tempDir = env.RUNNER_TEMP || join(workspace, '..', '.digestpin-tmp');
+  const token = optional(env, 'gitops-token');
+  const password = optional(env, 'registry-password');
+  registerSecret(token);
+  registerSecret(password);
+
+  const repository = getInput(env, 'gitops-repository');
+  if (!repository) throw new InputError('gitops-repository', "is required: 'owner/name' on GitHub, or a git URL or path");
+  const environment = getInput(env, 'environment');
+  if (!environment) throw new InputError('environment', 'is required, e.g. dev');
+  if (!SERVICE.test(environment)) throw new InputError('environment', `'${environment}' may hold only letters, digits, '.', '_' and '-'`);
+
+  const name = imageName(env);
+  const sha = env.GITHUB_SHA || undefined;
+  const image = imageSource(env, name, sha);
+  const service = optional(env, 'service') ?? name?.split('/').pop() ?? optional(env, 'image-ref')?.split('@')[0]?.split(':')[0]?.split('/').pop();
+  if (!service || !SERVICE.test(service)) throw new InputError('service', `'${service ?? ''}' is not a service name; set the service input`);
+  const push = host(env, 'registry');
+  if (image.kind !== 'image-ref' && !push && !optional(env, 'pull-registry')) {
+    throw new InputError('registry', 'is required with image (the host to push to or pull from), e.g. ghcr.io');
+  }
+  const username = optional(env, 'registry-username');
+  if (Boolean(username) !== Boolean(password)) throw new InputError(username ? 'registry-password' : 'registry-username', 'registry-username and registry-password go together');
+  const platform = optional(env, 'platform');
+  if (platform && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) throw new InputError('platform', `'${platform}' is not os/arch[/variant]`);
+
+  const autoMerge = optional(env, 'auto-merge');
+  if (autoMerge && !['merge', 'squash', 'rebase'].includes(autoMerge)) throw new InputError('auto-merge', `'${autoMerge}' is not merge, squash or rebase`);
+  const reviewers = getList(env, 'reviewers');
+  const configPath = workspacePath(env, 'config', optional(env, 'config'), workspace);
+  const pins = explicitPin(env, environment, service);
+  if (!pins && !configPath) throw new InputError('values-file', 'give values-file (with key or kustomize-image) or config');
+  const apiUrl = optional(env, 'github-api-url') ?? env.GITHUB_API_URL;
+
+  return Object.freeze({
+    image,
+    registry: {
+      push,
+      pull: host(env, 'pull-registry'),
+      aliases: aliases(env),
+      insecure: getList(env, 'insecure-registries').map((h) => h.toLowerCase()),
+      credentials: username && password ? { username, password } : undefined,
+      platform,
+    },
+    environment,
+    service,
+    pins,
+    configPath,
+    tagPolicy: oneOf(env, 'tag-policy', ['set', 'keep', 'remove'] as const, 'set'),
+    gitops: {
+      repository,
+      token,
+      apiUrl,
+      baseBranch: getInput(env, 'base-branch') || 'main',
+      mode: getInput(env, 'mode') ? oneOf(env, 'mode', ['pull-request', 'direct'] as const, 'pull-request') : undefined,
+      branchTemplate: getInput(env, 'branch-template') || 'digestpin/{environment}/{service}',
+      pullRequest: {
+        labels: getList(env, 'pr-labels'),
+        reviewers: reviewers.filter((r) => !r.includes('/')),
+        teamReviewers: reviewers.filter((r) => r.includes('/')).map((r) => r.split('/')[1]!),
+        assignees: getList(env, 'assignees'),
+        draft: getBoolean(env, 'draft'),
+        autoMerge: autoMerge as 'merge' | 'squash' | 'rebase' | undefined,
+      },
+      dryRun: getBoolean(env, 'dry-run'),
+    },
+    run: {
+      sha,
+      sourceRepository: env.GITHUB_REPOSITORY || undefined,
+      serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+      runId: env.GITHUB_RUN_ID || undefined,
+      workspace,
+      tempDir,
+    },
+  });
+}

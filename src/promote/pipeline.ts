@@ -1,0 +1,154 @@
+// The whole path, phase by phase: build (or take a pushed image) -> verify the digest at the pull-side
+// registry -> plan the pins -> one GitOps commit / PR -> report. Side effects come in through PipelineDeps.
+import { join } from 'node:path';
+import { DigestpinError, RegistryError } from '../runtime/errors.js';
+import { serviceLine, type Logger } from '../runtime/logger.js';
+import type { BuildResult } from '../build/types.js';
+import { formatReference, parseReference } from '../registry/reference.js';
+import type { ImageReference, RegistryClient, RegistryClientOptions, Resolution } from '../registry/types.js';
+import type { GitOpsBackend, PromotionResult } from '../gitops/types.js';
+import type { DigestpinRequest, PinSpec } from '../request.js';
+import type { TagPolicy } from '../values/types.js';
+import type { PromotionEntry } from '../report/promotion-text.js';
+import { planPromotion, promotionEntries, type PlannedPin } from './plan.js';
+import { buildRequestFor } from './build-request.js';
+import { parseConfig, pinsFor } from './config.js';
+
+export interface PipelineDeps {
+  logger: Logger;
+  build(request: ReturnType<typeof buildRequestFor>): Promise<BuildResult>;
+  registry(options: RegistryClientOptions): RegistryClient;
+  gitops(request: Readonly<DigestpinRequest>): Promise<GitOpsBackend>;
+  readFile(path: string): Promise<string>;
+  /** Called as soon as an output is known, so outputs are set even when a later phase fails. */
+  output?(name: string, value: string): void;
+}
+
+export interface PipelineResult {
+  digest: string;
+  /** Push side, repo@digest. */
+  imageRef: string;
+  /** Pull side, repo@digest: what the cluster pulls. */
+  pinnedRef: string;
+  resolution: Resolution;
+  promotion: PromotionResult;
+  entries: PromotionEntry[];
+}
+
+interface Pushed {
+  push: ImageReference;
+  digest?: string;
+  tag?: string;
+}
+
+async function obtainImage(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<Pushed> {
+  const { image, registry } = request;
+  if (image.kind === 'build') {
+    const push = parseReference(`${registry.push ?? registry.pull}/${image.name}:${image.tag}`, 'image');
+    const build = buildRequestFor(request, image, push, join(request.run.tempDir, `digestpin-build-${process.pid}-${Date.now()}.json`));
+    const result = await deps.logger.group('Build', () => deps.build(build));
+    if (!image.build.push) throw new DigestpinError('push is false: the image was built but not pushed, so there is no digest to pin', { input: 'push' });
+    deps.logger.info(serviceLine(request.service, 'done', `built and pushed ${formatReference(push)} (${result.digest})`));
+    return { push, digest: result.digest, tag: image.tag };
+  }
+  if (image.kind === 'image-ref') {
+    const ref = parseReference(image.ref, 'image-ref');
+    return { push: ref, digest: ref.digest, tag: ref.tag };
+  }
+  const push = parseReference(`${registry.push ?? registry.pull}/${image.name}`, 'image');
+  return { push, digest: image.digest, tag: image.tag };
+}
+
+function pullSide(request: Readonly<DigestpinRequest>, push: ImageReference): ImageReference {
+  const host = request.registry.pull ?? push.registry;
+  return { registry: host, repository: push.repository };
+}
+
+/** Resolve (tag) or verify (digest) at the registry the cluster pulls from; never trust the push side alone. */
+async function verifyAtPullSide(request: Readonly<DigestpinRequest>, pushed: Pushed, deps: PipelineDeps): Promise<Resolution> {
+  const client = deps.registry({
+    credentials: request.registry.credentials
+      ? Object.fromEntries([pushed.push.registry, request.registry.pull].filter(Boolean).map((h) => [h!, request.registry.credentials!]))
+      : undefined,
+    aliases: request.registry.aliases,
+    insecureRegistries: request.registry.insecure,
+    logger: deps.logger,
+  });
+  const pull = pullSide(request, pushed.push);
+  const options = { platform: request.registry.platform, labels: true, waitForPush: request.image.kind === 'build' };
+  let digest = pushed.digest;
+  if (!digest) {
+    // image-ref by tag: the tag is resolved where it was pushed, then the digest is checked where it is pulled.
+    digest = (await client.resolve({ ...pushed.push, digest: undefined }, { waitForPush: false })).digest;
+  }
+  try {
+    return await client.verify(pull, digest, options);
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404 && pull.registry !== pushed.push.registry) {
+      throw new RegistryError(
+        `${formatReference(pushed.push)}@${digest} was pushed to ${pushed.push.registry}, but the cluster pulls from ${pull.registry}, which does not serve ${formatReference(pull)}@${digest}: they are two different registries (nothing was written)`,
+        formatReference(pull),
+        404,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+async function loadPins(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<{ pins: PinSpec[]; mode?: 'direct' | 'pull-request' }> {
+  if (request.pins) return { pins: request.pins };
+  const path = request.configPath!;
+  const text = await deps.readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new DigestpinError(`config file ${path} can't be read: ${e.code ?? e.message}`, { input: 'config', file: path });
+  });
+  const { pins, env } = pinsFor(parseConfig(text, path), path, request.environment, request.service);
+  return { pins, mode: env.mode };
+}
+
+function tagPolicy(request: Readonly<DigestpinRequest>, tag: string | undefined): TagPolicy {
+  if (request.tagPolicy === 'set' && tag) return { mode: 'set', value: tag };
+  return request.tagPolicy === 'remove' ? { mode: 'remove' } : { mode: 'keep' };
+}
+
+export async function runPipeline(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<PipelineResult> {
+  const { logger } = deps;
+  const svc = request.service;
+  logger.info(serviceLine(svc, 'start', `promoting to ${request.environment}`));
+  const pushed = await obtainImage(request, deps);
+  const resolution = await logger.group('Registry', async () => {
+    logger.info(serviceLine(svc, 'start', `verifying the digest at ${pullSide(request, pushed.push).registry}`));
+    const r = await verifyAtPullSide(request, pushed, deps);
+    logger.info(serviceLine(svc, 'done', `${formatReference(r.reference)} serves ${r.digest} (${r.kind}${r.platforms.length ? `: ${r.platforms.join(', ')}` : ''})`));
+    return r;
+  });
+  const pull = pullSide(request, pushed.push);
+  const repository = formatReference({ registry: pull.registry, repository: pull.repository });
+  const imageRef = `${formatReference({ registry: pushed.push.registry, repository: pushed.push.repository })}@${resolution.digest}`;
+  deps.output?.('digest', resolution.digest);
+  deps.output?.('image-ref', imageRef);
+  deps.output?.('pinned-ref', `${repository}@${resolution.digest}`);
+  const loaded = await loadPins(request, deps);
+  const mode = request.gitops.mode ?? loaded.mode ?? 'pull-request';
+  const pins: PlannedPin[] = loaded.pins.map((spec) => ({ spec, repository, digest: resolution.digest, tag: tagPolicy(request, pushed.tag) }));
+  const plan = planPromotion(pins, { ...request.gitops, mode }, {
+    serverUrl: request.run.serverUrl,
+    sourceRepository: request.run.sourceRepository,
+    sha: request.run.sha,
+    runId: request.run.runId,
+    labels: resolution.labels,
+  });
+  const promotion = await logger.group('GitOps', async () => {
+    const backend = await deps.gitops(request);
+    logger.info(serviceLine(svc, 'start', `${request.gitops.dryRun ? 'dry run: ' : ''}${mode} to ${request.gitops.repository} (${request.gitops.baseBranch})`));
+    const result = await backend.promote(plan);
+    logger.info(serviceLine(svc, 'done', `${result.operation}${result.pullRequestUrl ? ` ${result.pullRequestUrl}` : ''}${result.commitSha ? ` commit ${result.commitSha}` : ''}`));
+    return result;
+  });
+  const changed = promotionEntries(pins, promotion.changedFiles);
+  // Nothing changed: report the pins as they stand, so the summary still says what is deployed.
+  const entries = changed.length
+    ? changed
+    : pins.map((p) => ({ service: p.spec.service, environment: p.spec.environment, file: p.spec.file, pinnedRef: `${repository}@${p.digest}`, oldDigest: p.digest, newDigest: p.digest, diff: [] }));
+  return { digest: resolution.digest, imageRef, pinnedRef: `${repository}@${resolution.digest}`, resolution, promotion, entries };
+}

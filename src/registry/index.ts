@@ -1,0 +1,16 @@
+// Public API of the registry client: parse references, resolve and verify digests, check push versus pull side.
+export type {
+  Credentials,
+  ImageReference,
+  ManifestKind,
+  RegistryClient,
+  RegistryClientOptions,
+  Resolution,
+  ResolveOptions,
+} from './types.js';
+export { apiHost, formatReference, isLoopback, isValidDigest, parseReference, repositoryName, DOCKER_HUB } from './reference.js';
+export { createRegistryClient, reachedRegistry } from './client.js';
+export { checkPushPullAgreement, disagreementMessage, type PushPullCheck } from './pull-side.js';
+export { MEDIA_TYPES, MANIFEST_ACCEPT, isPlatformString } from './manifest.js';
+export { defaultDockerConfigPath, loadDockerConfig, parseDockerConfig } from './docker-config.js';
+export { parseChallenges, realmMayReceiveCredentials, type Challenge } from './auth.js';

@@ -1,0 +1,80 @@
+// The validated, frozen request every phase works from. inputs.ts (action) and commands/* (CLI) build it;
+// nothing downstream reads inputs or environment variables again.
+import type { Credentials } from './registry/types.js';
+import type { PinTarget, TagPolicy } from './values/types.js';
+import type { PullRequestOptions } from './gitops/types.js';
+
+export interface BuildSpec {
+  context: string;
+  file?: string;
+  platforms: string[];
+  buildArgs: string[];
+  target?: string;
+  labels: string[];
+  extraTags: string[];
+  provenance?: string;
+  sbom?: string;
+  cacheFrom: string[];
+  cacheTo: string[];
+  builder?: string;
+  push: boolean;
+}
+
+/** Where the image comes from: built here, pushed by someone else, or named by digest (promotion, rollback). */
+export type ImageSource =
+  | { kind: 'build'; build: BuildSpec; name: string; tag: string }
+  | { kind: 'image-ref'; ref: string }
+  | { kind: 'digest'; name: string; digest: string; tag?: string };
+
+export interface RegistrySpec {
+  /** Push side host. */
+  push?: string;
+  /** Cluster side host written into values; defaults to the push side. */
+  pull?: string;
+  aliases: Record<string, string>;
+  insecure: string[];
+  credentials?: Credentials;
+  platform?: string;
+}
+
+export interface PinSpec {
+  environment: string;
+  service: string;
+  file: string;
+  target: PinTarget;
+}
+
+export interface GitOpsSpec {
+  repository: string;
+  token?: string;
+  apiUrl?: string;
+  baseBranch: string;
+  /** Unset: the config's environment mode, else pull-request. */
+  mode?: 'direct' | 'pull-request';
+  branchTemplate: string;
+  pullRequest: PullRequestOptions;
+  dryRun: boolean;
+}
+
+/** Where the run came from, for PR bodies and OCI labels. */
+export interface RunContext {
+  sha?: string;
+  sourceRepository?: string;
+  serverUrl: string;
+  runId?: string;
+  workspace: string;
+  tempDir: string;
+}
+
+export interface DigestpinRequest {
+  image: ImageSource;
+  registry: RegistrySpec;
+  environment: string;
+  service: string;
+  /** Set from values-file/key inputs, or from the config file (see config.ts). */
+  pins?: PinSpec[];
+  configPath?: string;
+  tagPolicy: TagPolicy['mode'];
+  gitops: GitOpsSpec;
+  run: RunContext;
+}

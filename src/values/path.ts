@@ -1,0 +1,126 @@
+// Key paths (`jobs.backup.image`, `sidecars[0].image`) and walking them through a parsed document.
+// A walk either finds the node, stops at the deepest existing map (so a caller may create the rest),
+// or fails on a path that runs through a scalar, a sequence or an alias.
+import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { FileError, InputError } from '../runtime/errors.js';
+import { lineOf } from './source.js';
+
+export type Segment = string | number;
+
+/** Parses `a.b[0].c`; the input name is used in the error. */
+export function parsePath(path: string, input: string): Segment[] {
+  const segments: Segment[] = [];
+  const re = /([^.[\]]+)|\[(\d+)\]|(\.)/gy;
+  let expectKey = true;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = re.exec(path)) !== null) {
+    consumed = re.lastIndex;
+    if (m[1] !== undefined) {
+      if (!expectKey) break;
+      segments.push(m[1]);
+      expectKey = false;
+    } else if (m[2] !== undefined) {
+      if (expectKey) break;
+      segments.push(Number(m[2]));
+    } else {
+      if (expectKey) break;
+      expectKey = true;
+    }
+  }
+  if (consumed !== path.length || expectKey || segments.length === 0) {
+    throw new InputError(input, `'${path}' is not a key path; expected keys joined by '.', with [N] for list items (e.g. sidecars[0].image)`);
+  }
+  return segments;
+}
+
+export function formatPath(segments: readonly Segment[]): string {
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+export function findPair(map: YAMLMap, key: string): Pair<unknown, unknown> | undefined {
+  return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<unknown, unknown> | undefined;
+}
+
+export type Walk =
+  | { kind: 'found'; node: Node | null; pair?: Pair<unknown, unknown>; anchors: Node[] }
+  /** `depth` segments exist; `map` is the node at that depth, where segment[depth] is missing. */
+  | { kind: 'missing'; depth: number; map: YAMLMap; anchors: Node[] }
+  | { kind: 'error'; error: FileError; depth: number };
+
+function describe(node: unknown): string {
+  if (isSeq(node)) return 'a sequence';
+  if (isMap(node)) return 'a map';
+  if (isScalar(node)) return node.value === null ? 'empty' : `a scalar (${String(node.value)})`;
+  return 'empty';
+}
+
+function nodeLine(text: string, node: unknown, fallback: number): number {
+  const range = (node as Node | null)?.range;
+  return lineOf(text, range ? range[0] : fallback);
+}
+
+/** Walks `segments` from the document root, resolving aliases only when `allowAlias`. */
+export function walk(doc: Document.Parsed, text: string, file: string, segments: readonly Segment[], allowAlias: boolean): Walk {
+  let node: unknown = doc.contents;
+  let pair: Pair<unknown, unknown> | undefined;
+  const anchors: Node[] = [];
+  const docStart = doc.range[0];
+  for (let i = 0; i <= segments.length; i++) {
+    const here = formatPath(segments.slice(0, i));
+    if (isAlias(node)) {
+      if (!allowAlias) {
+        const msg = `'${here}' is an alias (*${node.source}); pinning it would change every user of &${node.source} (allow aliases to do it anyway)`;
+        return { kind: 'error', depth: i, error: new FileError(file, nodeLine(text, node, docStart), msg) };
+      }
+      node = node.resolve(doc);
+    }
+    if ((node as Node | null)?.range && (isMap(node) || isSeq(node) || isScalar(node)) && node.anchor) anchors.push(node);
+    if (i === segments.length) break;
+    const seg = segments[i]!;
+    if (typeof seg === 'string') {
+      if (!isMap(node)) {
+        if (i === 0 && (node === null || (isScalar(node) && node.value === null))) {
+          return { kind: 'error', depth: 0, error: new FileError(file, nodeLine(text, node, docStart), 'document is empty') };
+        }
+        const msg = `'${here}' is ${describe(node)}, not a map, so '${formatPath(segments.slice(0, i + 1))}' can't be reached`;
+        return { kind: 'error', depth: i, error: new FileError(file, nodeLine(text, node, docStart), msg) };
+      }
+      const found = findPair(node, seg);
+      if (!found) return { kind: 'missing', depth: i, map: node, anchors };
+      pair = found;
+      node = found.value;
+    } else {
+      if (!isSeq(node)) {
+        const msg = `'${here}' is ${describe(node)}, not a sequence, so '${formatPath(segments.slice(0, i + 1))}' can't be reached`;
+        return { kind: 'error', depth: i, error: new FileError(file, nodeLine(text, node, docStart), msg) };
+      }
+      if (seg >= node.items.length) {
+        const msg = `'${here}' has ${node.items.length} item(s), so '${formatPath(segments.slice(0, i + 1))}' does not exist`;
+        return { kind: 'error', depth: i, error: new FileError(file, nodeLine(text, node, docStart), msg) };
+      }
+      pair = undefined;
+      node = node.items[seg];
+    }
+  }
+  return { kind: 'found', node: (node as Node | null) ?? null, pair, anchors };
+}
+
+/** Errors when a node the pin would change carries an anchor that an alias elsewhere uses. */
+export function checkSharedAnchors(doc: Document.Parsed, text: string, file: string, anchors: readonly Node[], what: string): void {
+  const named = anchors.filter((n) => (n as { anchor?: string }).anchor);
+  if (named.length === 0) return;
+  const used = new Map<string, number>();
+  visit(doc, {
+    Alias(_, alias) {
+      if (!used.has(alias.source) && alias.range) used.set(alias.source, alias.range[0]);
+    },
+  });
+  for (const node of named) {
+    const anchor = (node as { anchor?: string }).anchor!;
+    const at = used.get(anchor);
+    if (at === undefined) continue;
+    const msg = `'${what}' sits under anchor &${anchor}, which *${anchor} at line ${lineOf(text, at)} reuses; pinning would change both (allow aliases to do it anyway)`;
+    throw new FileError(file, lineOf(text, node.range![0]), msg);
+  }
+}

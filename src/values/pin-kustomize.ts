@@ -1,0 +1,131 @@
+// Kustomize target: the `images:` entry with the given `name` gets `digest:`; `newName` is checked,
+// kept or set; the entry (and `images:` itself) is created when asked.
+import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { FileError } from '../runtime/errors.js';
+import type { Pin } from './types.js';
+import { checkSharedAnchors, findPair } from './path.js';
+import { columnOf, lineOf, type SourceFile } from './source.js';
+import { insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
+import { readBlock, scalarTarget, type ImageBlock } from './block.js';
+import { sameRepository } from './reference.js';
+import type { Planned } from './pin-helm.js';
+
+function kustomizeDoc(src: SourceFile): Document.Parsed {
+  const withImages = src.docs.filter((d) => isMap(d.contents) && findPair(d.contents, 'images'));
+  if (withImages.length > 1) throw new FileError(src.file, lineOf(src.text, withImages[1]!.range[0]), "more than one document has 'images:'; can't tell which to pin");
+  const maps = src.docs.filter((d) => isMap(d.contents));
+  const doc = withImages[0] ?? (maps.length === 1 ? maps[0] : undefined);
+  if (!doc) throw new FileError(src.file, undefined, "no kustomization document (a map with 'images:') found");
+  return doc;
+}
+
+function newEntryFields(pin: Pin, name: string): [string, string][] {
+  const fields: [string, string][] = [['name', name]];
+  if (pin.repository && !sameRepository(pin.repository, name)) fields.push(['newName', pin.repository]);
+  if (pin.tag?.mode === 'set') fields.push(['newTag', pin.tag.value]);
+  fields.push(['digest', pin.digest]);
+  return fields;
+}
+
+function entryLines(fields: [string, string][], dash: string, keyIndent: string, key: (k: string) => string): { line: string; change?: PendingChange }[] {
+  return fields.map(([k, v], i) => ({
+    line: `${i === 0 ? `${dash}- ` : keyIndent}${k}: ${renderScalar(v, undefined)}`,
+    change: { key: key(k), kind: 'created', after: v, at: i === 0 ? dash.length + 2 : keyIndent.length },
+  }));
+}
+
+function createEntry(src: SourceFile, doc: Document.Parsed, pin: Pin, name: string, root: YAMLMap, imagesPair: Pair<unknown, unknown> | undefined): Edit {
+  const fields = newEntryFields(pin, name);
+  const seq = imagesPair?.value;
+  const key = (k: string) => `images[name=${name}].${k}`;
+  if (isSeq(seq) && seq.flow) {
+    const changes: PendingChange[] = [];
+    let text = '{';
+    for (const [i, [k, v]] of fields.entries()) {
+      text += `${i ? ', ' : ''}${k}: `;
+      changes.push({ key: key(k), kind: 'created', after: v, at: text.length });
+      text += renderScalar(v, undefined);
+    }
+    text += '}';
+    const last = seq.items[seq.items.length - 1] as Node | undefined;
+    if (!last) return { start: seq.range![0] + 1, end: seq.range![0] + 1, text, changes };
+    return { start: last.range![1], end: last.range![1], text: `, ${text}`, changes: changes.map((c) => ({ ...c, at: c.at + 2 })) };
+  }
+  if (isSeq(seq) && seq.items.length > 0) {
+    const last = seq.items[seq.items.length - 1] as Node;
+    const itemStart = last.range![0];
+    const dashAt = src.text.lastIndexOf('-', itemStart);
+    const dash = ' '.repeat(columnOf(src.text, dashAt));
+    const lines = entryLines(fields, dash, ' '.repeat(columnOf(src.text, itemStart)), key);
+    return insertLines(src, Math.max(last.range![1] - 1, itemStart), lines);
+  }
+  const lines = entryLines(fields, '', '  ', key);
+  if (imagesPair && isEmptyValue(seq)) {
+    // `images:` with no value: the entry goes on the lines below it.
+    return insertLines(src, (imagesPair.key as Node).range![1], lines);
+  }
+  if (imagesPair) throw new FileError(src.file, lineOf(src.text, (imagesPair.key as Node).range![0]), "'images' is not a list");
+  const col = root.items[0] ? ' '.repeat(columnOf(src.text, (root.items[0].key as Node).range![0])) : '';
+  const last = root.items[root.items.length - 1] as Pair<unknown, unknown>;
+  const end = Math.max(((last.value as Node | null)?.range?.[1] ?? 0) - 1, (last.key as Node).range![1]);
+  return insertLines(src, end, [{ line: `${col}images:` }, ...lines.map((l) => ({ ...l, line: col + l.line, change: l.change && { ...l.change, at: l.change.at + col.length } }))]);
+}
+
+function findEntry(src: SourceFile, seq: YAMLSeq, name: string): YAMLMap | undefined {
+  const matches = seq.items.filter((item): item is YAMLMap => isMap(item) && stringValue(findPair(item, 'name')?.value) === name);
+  if (matches.length > 1) throw new FileError(src.file, lineOf(src.text, matches[1]!.range![0]), `two images entries are named '${name}'`);
+  return matches[0];
+}
+
+function newNameEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageBlock, name: string, key: string): Edit[] {
+  if (!pin.repository) return [];
+  const current = block.repository ? stringValue(block.repository.value) : name;
+  if (current !== undefined && sameRepository(current, pin.repository)) return [];
+  const line = lineOf(src.text, block.map.range![0]);
+  if (!pin.setRepository) throw new FileError(src.file, line, `images entry '${name}' renders ${current ?? '?'}, not ${pin.repository} (pass --set-repository to set newName)`);
+  if (block.repository) {
+    const edit = setScalar(src, block.repository, scalarTarget(src, doc, block.repository, `${key}.newName`, Boolean(pin.allowAlias)), pin.repository, `${key}.newName`, block.style);
+    return edit ? [edit] : [];
+  }
+  const after = findPair(block.map, 'name') ?? null;
+  return [insertIntoMap(src, doc, block.map, after, [{ key: 'newName', value: pin.repository, changeKey: `${key}.newName`, style: block.style }])];
+}
+
+function tagEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageBlock, key: string): Edit[] {
+  const policy = pin.tag ?? { mode: 'keep' };
+  if (policy.mode === 'keep') return [];
+  if (policy.mode === 'remove') return block.tag ? [removePair(src, block.map, block.tag, `${key}.newTag`)] : [];
+  if (block.tag) {
+    const edit = setScalar(src, block.tag, scalarTarget(src, doc, block.tag, `${key}.newTag`, Boolean(pin.allowAlias)), policy.value, `${key}.newTag`, block.style);
+    return edit ? [edit] : [];
+  }
+  const after = block.repository ?? findPair(block.map, 'name') ?? null;
+  return [insertIntoMap(src, doc, block.map, after, [{ key: 'newTag', value: policy.value, changeKey: `${key}.newTag`, style: block.style }])];
+}
+
+export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned {
+  const doc = kustomizeDoc(src);
+  const root = doc.contents as YAMLMap;
+  const imagesPair = findPair(root, 'images');
+  const seq = imagesPair?.value;
+  if (imagesPair && !isSeq(seq) && !isEmptyValue(seq)) throw new FileError(src.file, lineOf(src.text, (imagesPair.key as Node).range![0]), "'images' is not a list");
+  const entry = isSeq(seq) ? findEntry(src, seq, name) : undefined;
+  const key = `images[name=${name}]`;
+  if (!entry) {
+    if (!pin.createMissing) throw new FileError(src.file, imagesPair ? lineOf(src.text, (imagesPair.key as Node).range![0]) : undefined, `no images entry named '${name}' (create it with --create)`);
+    return { edits: [createEntry(src, doc, pin, name, root, imagesPair)] };
+  }
+  if (!pin.allowAlias) checkSharedAnchors(doc, src.text, src.file, [entry, ...(isScalar(seq) ? [] : [seq as Node])], key);
+  const block = readBlock(entry, { repository: 'newName', tag: 'newTag' });
+  const edits = [...newNameEdits(src, doc, pin, block, name, key), ...tagEdits(src, doc, pin, block, key)];
+  if (block.digest) {
+    const target = scalarTarget(src, doc, block.digest, `${key}.digest`, Boolean(pin.allowAlias));
+    const previous = stringValue(target) || undefined;
+    const edit = setScalar(src, block.digest, target, pin.digest, `${key}.digest`, block.style);
+    return { edits: edit ? [...edits, edit] : edits, previousDigest: previous };
+  }
+  const tagStays = block.tag && pin.tag?.mode !== 'remove';
+  const after = (tagStays ? block.tag : undefined) ?? block.repository ?? findPair(entry, 'name') ?? null;
+  edits.push(insertIntoMap(src, doc, entry, after, [{ key: 'digest', value: pin.digest, changeKey: `${key}.digest`, style: block.style }]));
+  return { edits };
+}

@@ -1,0 +1,54 @@
+// Image-name rules the pinning engine needs: digest syntax, and the normalisation that lets
+// `docker.io/library/nginx` and `nginx` count as the same repository. Pure string functions.
+
+const DIGEST_RE = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+/** `sha256:<64 hex>` or `sha512:<128 hex>`, lower-case. */
+export function isDigest(value: string): boolean {
+  return DIGEST_RE.test(value);
+}
+
+/** A registry host: has a dot or a port, or is `localhost` (the rule docker uses). */
+function isRegistryHost(component: string): boolean {
+  return component === 'localhost' || component.includes('.') || component.includes(':');
+}
+
+/**
+ * Canonical form of a repository (no tag, no digest): `nginx` -> `docker.io/library/nginx`,
+ * `index.docker.io/x/y` -> `docker.io/x/y`, host lower-cased.
+ */
+export function normalizeRepository(repository: string): string {
+  const trimmed = repository.trim();
+  const slash = trimmed.indexOf('/');
+  let host = 'docker.io';
+  let path = trimmed;
+  if (slash > 0 && isRegistryHost(trimmed.slice(0, slash))) {
+    host = trimmed.slice(0, slash).toLowerCase();
+    path = trimmed.slice(slash + 1);
+  }
+  if (host === 'index.docker.io' || host === 'registry-1.docker.io') host = 'docker.io';
+  if (host === 'docker.io' && !path.includes('/')) path = `library/${path}`;
+  return `${host}/${path}`;
+}
+
+export function sameRepository(a: string, b: string): boolean {
+  return normalizeRepository(a) === normalizeRepository(b);
+}
+
+/** Splits `reg.example:5000/team/app` into host and path; the host is undefined for Docker Hub short names. */
+export function splitRegistry(repository: string): { host?: string; path: string } {
+  const slash = repository.indexOf('/');
+  if (slash > 0 && isRegistryHost(repository.slice(0, slash))) {
+    return { host: repository.slice(0, slash), path: repository.slice(slash + 1) };
+  }
+  return { path: repository };
+}
+
+/** True when a repository value also carries a tag (`app:1.2`) or a digest (`app@sha256:...`). */
+export function repositoryHasReference(repository: string): boolean {
+  if (repository.includes('@')) return true;
+  const lastSlash = repository.lastIndexOf('/');
+  const lastPart = repository.slice(lastSlash + 1);
+  // A colon before the first slash is a registry port, not a tag.
+  return lastSlash >= 0 ? lastPart.includes(':') : repository.includes(':');
+}

@@ -1,0 +1,156 @@
+// Real docker-registry instances for tests and benchmarks: free loopback port, temp storage, optional htpasswd or
+// token auth, killed by stop(). Also pushes small FROM-scratch images with buildx and reads their metadata.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { exec } from '../../src/runtime/exec.js';
+
+export interface RegistryServer {
+  /** `127.0.0.1:PORT`, as an image reference names it. */
+  host: string;
+  port: number;
+  url: string;
+  dir: string;
+  /** Access-log lines (`"METHOD /v2/... HTTP/1.1" STATUS`) seen so far. */
+  accessLog(): string[];
+  stop(): Promise<void>;
+}
+
+export type RegistryAuth =
+  | { kind: 'none' }
+  | { kind: 'htpasswd'; username: string; password: string }
+  | { kind: 'token'; realm: string; service: string; issuer: string; rootCertPath: string };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function authSection(auth: RegistryAuth, dir: string): Promise<string> {
+  if (auth.kind === 'htpasswd') {
+    const { stdout } = await exec('htpasswd', ['-Bbn', auth.username, auth.password], { quiet: true });
+    const file = join(dir, 'htpasswd');
+    writeFileSync(file, `${stdout.trim()}\n`);
+    return `auth:\n  htpasswd:\n    realm: digestpin-test\n    path: ${file}\n`;
+  }
+  if (auth.kind === 'token') {
+    return `auth:\n  token:\n    realm: ${auth.realm}\n    service: ${auth.service}\n    issuer: ${auth.issuer}\n    rootcertbundle: ${auth.rootCertPath}\n`;
+  }
+  return '';
+}
+
+async function waitUntilUp(url: string, log: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/v2/`);
+      await response.arrayBuffer();
+      if (response.status === 200 || response.status === 401) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`docker-registry at ${url} did not come up:\n${log().slice(-2000)}`);
+}
+
+/** Starts `docker-registry serve` on a free loopback port with its own storage directory. */
+export async function startRegistry(auth: RegistryAuth = { kind: 'none' }): Promise<RegistryServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'digestpin-registry-'));
+  const port = await freePort();
+  const host = `127.0.0.1:${port}`;
+  const config = join(dir, 'config.yml');
+  mkdirSync(join(dir, 'storage'));
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'storage')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n${await authSection(auth, dir)}`,
+  );
+  let output = '';
+  const child = execa('docker-registry', ['serve', config], { reject: false, buffer: false, stdin: 'ignore' });
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  const url = `http://${host}`;
+  try {
+    await waitUntilUp(url, () => output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    host,
+    port,
+    url,
+    dir,
+    accessLog: () => output.split('\n').filter((l) => /"(GET|HEAD|PUT|POST|PATCH|DELETE) \/v2/.test(l)),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await child.catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PushedImage {
+  /** `host/repo:tag` as pushed. */
+  ref: string;
+  /** buildx metadata `containerimage.digest`. */
+  digest: string;
+  mediaType: string;
+}
+
+export interface PushOptions {
+  platforms?: string[];
+  provenance?: boolean;
+  /** DOCKER_CONFIG directory holding `docker login` credentials for the registry. */
+  dockerConfig?: string;
+  labels?: Record<string, string>;
+  /** Text COPY'd into the image, so each test image has its own digest. */
+  content?: string;
+}
+
+/** Builds a FROM scratch image with one COPY'd file and pushes it with buildx; returns the metadata digest. */
+export async function pushImage(ref: string, options: PushOptions = {}): Promise<PushedImage> {
+  const dir = mkdtempSync(join(tmpdir(), 'digestpin-build-'));
+  try {
+    writeFileSync(join(dir, 'payload.txt'), `${options.content ?? ref}\n`);
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY payload.txt /payload.txt\n');
+    const metadata = join(dir, 'metadata.json');
+    const args = ['buildx', 'build', '--push', '--metadata-file', metadata, '--tag', ref];
+    if (options.platforms) args.push('--platform', options.platforms.join(','));
+    args.push(`--provenance=${options.provenance ? 'mode=min' : 'false'}`);
+    for (const [k, v] of Object.entries(options.labels ?? {})) args.push('--label', `${k}=${v}`);
+    args.push(dir);
+    const env = options.dockerConfig ? { DOCKER_CONFIG: options.dockerConfig } : undefined;
+    await exec('docker', args, { env, quiet: true, timeoutMs: 120_000 });
+    const meta = JSON.parse(readFileSync(metadata, 'utf8')) as Record<string, unknown>;
+    const descriptor = meta['containerimage.descriptor'] as { mediaType: string };
+    return { ref, digest: String(meta['containerimage.digest']), mediaType: descriptor.mediaType };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `docker login` into a fresh DOCKER_CONFIG dir (the machine's own config is never touched). */
+export async function dockerLogin(host: string, username: string, password: string): Promise<string> {
+  const dockerConfig = mkdtempSync(join(tmpdir(), 'digestpin-dockercfg-'));
+  await exec('docker', ['--config', dockerConfig, 'login', '--username', username, '--password-stdin', host], {
+    input: password,
+    quiet: true,
+  });
+  return dockerConfig;
+}
+
+/** Copies an image by digest to another repository/registry, as a promotion between registries would. */
+export async function copyImage(source: string, target: string, dockerConfig?: string): Promise<void> {
+  const env = dockerConfig ? { DOCKER_CONFIG: dockerConfig } : undefined;
+  await exec('docker', ['buildx', 'imagetools', 'create', '--tag', target, source], { env, quiet: true, timeoutMs: 60_000 });
+}
