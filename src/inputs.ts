@@ -185,6 +185,7 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
     pins,
     configPath,
     tagPolicy: oneOf(env, 'tag-policy', ['set', 'keep', 'remove'] as const, 'set'),
+    setRepository: getBoolean(env, 'set-repository'),
     gitops: {
       repository,
       token,

@@ -75,6 +75,8 @@ export interface DigestpinRequest {
   pins?: PinSpec[];
   configPath?: string;
   tagPolicy: TagPolicy['mode'];
+  /** Write repository/newName instead of requiring it to name the verified image. */
+  setRepository: boolean;
   gitops: GitOpsSpec;
   run: RunContext;
 }

@@ -5,7 +5,7 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Credentials } from '../registry/types.js';
-import { DigestpinError, ExecError, RegistryError } from '../runtime/errors.js';
+import { DigestpinError, ExecError, oneLine, RegistryError } from '../runtime/errors.js';
 import type { Exec } from '../runtime/exec.js';
 import type { Logger } from '../runtime/logger.js';
 import { registerSecret } from '../runtime/secrets.js';
@@ -41,7 +41,7 @@ export async function dockerLogin(registry: string, creds: Credentials, options:
     });
   } catch (error) {
     if (!(error instanceof ExecError)) throw error;
-    const reason = buildFailureReason(error.stderr);
+    const reason = buildFailureReason(error.stderr) || oneLine(error.message);
     throw new RegistryError(`docker login to ${registry} as '${creds.username}' failed${reason ? `: ${reason}` : ''}`, undefined);
   }
   return env;

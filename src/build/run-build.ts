@@ -1,7 +1,7 @@
 // Runs one `docker buildx build` and returns the digest buildx reports in its metadata file.
 // Writes nothing but request.metadataFile (under RUNNER_TEMP); output streams to the logger.
 import { readFile, rm } from 'node:fs/promises';
-import { ExecError, FileError } from '../runtime/errors.js';
+import { ExecError, FileError, oneLine } from '../runtime/errors.js';
 import { redact } from '../runtime/secrets.js';
 import { buildxArgs } from './buildx-args.js';
 import { parseBuildMetadata } from './metadata.js';
@@ -15,7 +15,8 @@ export async function runBuild(request: BuildRequest, deps: BuildDeps): Promise<
     await deps.exec('docker', args, { logger: deps.logger, env: deps.env });
   } catch (error) {
     if (error instanceof ExecError) {
-      const reason = buildFailureReason(error.stderr);
+      // No stderr means docker never ran (not installed, not on PATH): exec's own message says why.
+      const reason = buildFailureReason(error.stderr) || oneLine(error.message);
       const exit = error.exitCode === undefined ? 'could not start' : `exit ${error.exitCode}`;
       throw new ExecError(`docker buildx build failed (${exit})${reason ? `: ${reason}` : ''}`, error.exitCode, error.stderr);
     }

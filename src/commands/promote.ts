@@ -19,6 +19,7 @@ export const PROMOTE_FLAGS: Record<string, FlagSpec> = {
   alias: { input: 'registry-aliases', type: 'string', multiple: true, help: 'CLUSTER_HOST=RUNNER_ADDRESS (repeatable)' },
   'insecure-registry': { input: 'insecure-registries', type: 'string', multiple: true, help: 'plain-http registry host (repeatable)' },
   platform: { input: 'platform', type: 'string', help: "pin one platform's manifest digest (os/arch)" },
+  'set-repository': { input: 'set-repository', type: 'boolean', help: 'write image.repository instead of requiring it to match' },
   'tag-policy': { input: 'tag-policy', type: 'string', help: 'set (default), keep or remove image.tag' },
   mode: { input: 'mode', type: 'string', help: 'pull-request (default) or direct' },
   base: { input: 'base-branch', type: 'string', help: "base branch (default 'main')" },

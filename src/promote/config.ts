@@ -38,9 +38,9 @@ function str(value: unknown): string | undefined {
 }
 
 export function parseConfig(text: string, file: string): DigestpinConfig {
-  const doc: Document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc: Document = parseDocument(text, { uniqueKeys: true });
   const first = doc.errors[0];
-  if (first) throw new FileError(file, first.linePos?.[0]?.line, first.message.split('\n')[0] ?? 'invalid YAML');
+  if (first) throw new FileError(file, first.linePos?.[0]?.line, (first.message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, ''));
   const envs = doc.get('environments', true);
   if (!isMap(envs)) throw new FileError(file, lineOf(text, doc.contents), "needs a map 'environments:' of environment names");
   const environments = new Map<string, EnvironmentConfig>();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DigestpinError, RegistryError } from '../runtime/errors.js';
 import { serviceLine, type Logger } from '../runtime/logger.js';
 import type { BuildResult } from '../build/types.js';
-import { formatReference, parseReference } from '../registry/reference.js';
+import { checkPushPullAgreement, formatReference, parseReference } from '../registry/index.js';
 import type { ImageReference, RegistryClient, RegistryClientOptions, Resolution } from '../registry/types.js';
 import type { GitOpsBackend, PromotionResult } from '../gitops/types.js';
 import type { DigestpinRequest, PinSpec } from '../request.js';
@@ -84,15 +84,11 @@ async function verifyAtPullSide(request: Readonly<DigestpinRequest>, pushed: Pus
   try {
     return await client.verify(pull, digest, options);
   } catch (error) {
-    if (error instanceof RegistryError && error.status === 404 && pull.registry !== pushed.push.registry) {
-      throw new RegistryError(
-        `${formatReference(pushed.push)}@${digest} was pushed to ${pushed.push.registry}, but the cluster pulls from ${pull.registry}, which does not serve ${formatReference(pull)}@${digest}: they are two different registries (nothing was written)`,
-        formatReference(pull),
-        404,
-        { cause: error },
-      );
-    }
-    throw error;
+    if (!(error instanceof RegistryError) || error.status !== 404 || pull.registry === pushed.push.registry) throw error;
+    // Say which side lacks it: never pushed at all, or pushed to a registry the cluster does not pull from.
+    const check = await checkPushPullAgreement(pushed.push, pull, digest, client, request.registry.aliases);
+    if (check.agree) return check.pull!;
+    throw new RegistryError(`${check.message} (nothing was written)`, formatReference(pull), 404, { cause: error });
   }
 }
 
@@ -130,7 +126,7 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   deps.output?.('pinned-ref', `${repository}@${resolution.digest}`);
   const loaded = await loadPins(request, deps);
   const mode = request.gitops.mode ?? loaded.mode ?? 'pull-request';
-  const pins: PlannedPin[] = loaded.pins.map((spec) => ({ spec, repository, digest: resolution.digest, tag: tagPolicy(request, pushed.tag) }));
+  const pins: PlannedPin[] = loaded.pins.map((spec) => ({ spec, repository, digest: resolution.digest, tag: tagPolicy(request, pushed.tag), setRepository: request.setRepository }));
   const plan = planPromotion(pins, { ...request.gitops, mode }, {
     serverUrl: request.run.serverUrl,
     sourceRepository: request.run.sourceRepository,

@@ -1,6 +1,7 @@
 // Plans a promotion: from a verified digest and the pins of one or more services, the GitOps request
 // (edits as pure functions of the file text, the branch, the PR text). Pure: no I/O.
 import { FileError } from '../runtime/errors.js';
+import { promotionBranch } from '../gitops/branch.js';
 import { diffLines, pinText } from '../values/index.js';
 import type { Pin, TagPolicy } from '../values/types.js';
 import type { ChangedFile, FileEdit, GitOpsSpecLike, PromotionRequest } from './plan-types.js';
@@ -13,18 +14,12 @@ export interface PlannedPin {
   repository: string;
   digest: string;
   tag: TagPolicy;
-}
-
-/** `digestpin/{environment}/{service}` with the placeholders filled; a batch joins its services with '+'. */
-export function branchName(template: string, environment: string, services: string[]): string {
-  const service = [...new Set(services)].sort().join('+');
-  const name = template.replaceAll('{environment}', environment).replaceAll('{service}', service);
-  return name.replace(/[^\w./+-]/g, '-').replace(/\.{2,}/g, '.').replace(/\/{2,}/g, '/');
+  /** Write the repository instead of requiring the file to name it already. */
+  setRepository: boolean;
 }
 
 function toPin(p: PlannedPin): Pin {
-  const setRepository = p.spec.target.kind !== 'yaml-path';
-  return { target: p.spec.target, digest: p.digest, repository: p.repository, setRepository, tag: p.tag };
+  return { target: p.spec.target, digest: p.digest, repository: p.repository, setRepository: p.setRepository, tag: p.tag };
 }
 
 /** One edit per file: all pins for that file applied together, so a batch is still one commit. */
@@ -67,7 +62,8 @@ export function planPromotion(pins: PlannedPin[], gitops: GitOpsSpecLike, source
     repository: gitops.repository,
     baseBranch: gitops.baseBranch,
     mode: gitops.mode,
-    branch: branchName(gitops.branchTemplate, environment, pins.map((p) => p.spec.service)),
+    // A batch shares one branch (and so one PR): its services joined with '+'.
+    branch: promotionBranch({ environment, service: [...new Set(pins.map((p) => p.spec.service))].sort().join('+') }, gitops.branchTemplate),
     edits: fileEdits(pins),
     describe(files) {
       const entries = promotionEntries(pins, files);

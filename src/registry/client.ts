@@ -124,7 +124,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         waited += delay;
         continue;
       }
-      throw statusError(response.status, text, ctx, target, reached, waited);
+      // A HEAD 404 has no body; one GET tells a missing repository (NAME_UNKNOWN) from a missing tag.
+      const detail = method === 'HEAD' && response.status === 404 ? await errorBody(ctx, target) : text;
+      throw statusError(response.status, detail, ctx, target, reached, waited);
     }
   }
 
@@ -140,6 +142,12 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       return lookup(reference, digest, resolveOptions);
     },
   };
+}
+
+async function errorBody(ctx: FetchContext, target: string): Promise<string> {
+  const path = `/v2/${ctx.repository}/manifests/${target}`;
+  const response = await ctx.request({ method: 'GET', path, scope: ctx.scope, accept: MANIFEST_ACCEPT, image: ctx.image, counter: ctx.counter });
+  return response.status === 404 ? response.text().catch(() => '') : (await response.arrayBuffer().catch(() => undefined), '');
 }
 
 /** The digest of fetched bytes, checked against what the registry claimed and what the caller asked for. */

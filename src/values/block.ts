@@ -17,11 +17,13 @@ export interface ImageBlock {
   style: ScalarStyle;
 }
 
-export function readBlock(map: YAMLMap, names: { repository: string; tag: string }): ImageBlock {
+export function readBlock(map: YAMLMap, names: { repository: string; tag: string; name?: string }): ImageBlock {
   const repository = findPair(map, names.repository);
   const tag = findPair(map, names.tag);
-  const quoted = [repository, tag].map((p) => (isScalar(p?.value) ? p.value.type : undefined));
-  const style = quoted.find((t) => t === 'QUOTE_DOUBLE' || t === 'QUOTE_SINGLE');
+  // A quoted tag is usually a necessity (`"1.20"`), a quoted repository (or kustomize name) is the file's habit: copy that.
+  const from = repository ?? (names.name ? findPair(map, names.name) : undefined);
+  const type = isScalar(from?.value) ? from.value.type : undefined;
+  const style = type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' ? type : undefined;
   return { map, repository, registry: findPair(map, 'registry'), tag, digest: findPair(map, 'digest'), style };
 }
 

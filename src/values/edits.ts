@@ -78,7 +78,15 @@ function colonAfterKey(src: SourceFile, pair: Pair<unknown, unknown>): number {
 }
 
 /** Sets the string value of `pair` (or of a sequence item `node`), keeping its quote style. Returns no edit when it already holds `value`. */
-export function setScalar(src: SourceFile, pair: Pair<unknown, unknown> | undefined, node: unknown, value: string, key: string, emptyStyle?: ScalarStyle): Edit | undefined {
+export function setScalar(
+  src: SourceFile,
+  pair: Pair<unknown, unknown> | undefined,
+  node: unknown,
+  value: string,
+  key: string,
+  emptyStyle?: ScalarStyle,
+  anyScalar = false,
+): Edit | undefined {
   if (isEmptyValue(node) && (!isScalar(node) || node.range![0] === node.range![1])) {
     if (!pair) throw new FileError(src.file, undefined, `'${key}' has no value to replace`);
     const colon = colonAfterKey(src, pair);
@@ -86,14 +94,14 @@ export function setScalar(src: SourceFile, pair: Pair<unknown, unknown> | undefi
   }
   const line = lineOf(src.text, (node as Node).range![0]);
   if (!isScalar(node)) throw new FileError(src.file, line, `'${key}' is a ${isSeq(node) ? 'sequence' : isMap(node) ? 'map' : 'node'}, not a string`);
-  if (node.value !== null && typeof node.value !== 'string') {
+  if (node.value !== null && typeof node.value !== 'string' && !anyScalar) {
     throw new FileError(src.file, line, `'${key}' is ${String(node.value)} (${typeof node.value}), not a string`);
   }
   if (node.value === value) return undefined;
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
     throw new FileError(src.file, line, `'${key}' is a block scalar; write it as a one-line value first`);
   }
-  const before = node.value === null ? undefined : node.value;
+  const before = node.value === null ? undefined : String(node.value);
   const style = node.value === null ? emptyStyle : node.type;
   return { start: node.range![0], end: node.range![1], text: renderScalar(value, style), changes: [{ key, kind: 'changed', before, after: value, at: 0 }] };
 }
@@ -197,6 +205,17 @@ export function insertIntoMap(src: SourceFile, doc: Document.Parsed, map: YAMLMa
   }
   const anchor = after ?? (map.items[map.items.length - 1] as Pair<unknown, unknown>);
   return insertLines(src, Math.max(pairEnd(anchor) - 1, pairKeyStart(anchor)), lines);
+}
+
+/** Turns `old: value` into `key: newValue` in place: a removed key's line is reused for a created one. */
+export function replacePair(src: SourceFile, pair: Pair<unknown, unknown>, entry: NewEntry, removedKey: string): Edit {
+  const keyNode = pair.key as Scalar;
+  const text = `${renderKey(entry.key, keyNode.type)}: ${renderScalar(entry.value as string, entry.style)}`;
+  const changes: PendingChange[] = [
+    { key: removedKey, kind: 'removed', before: stringValue(pair.value) ?? String((pair.value as Scalar | null)?.value ?? ''), at: 0 },
+    { key: entry.changeKey, kind: 'created', after: entry.value as string, at: 0 },
+  ];
+  return { start: keyNode.range![0], end: pairEnd(pair), text, changes };
 }
 
 /** Removes a key with its value: its whole line in a block map, the item and one comma in a flow map. */

@@ -6,7 +6,7 @@ import type { Pin } from './types.js';
 import { checkSharedAnchors, findPair, formatPath, parsePath, type Segment } from './path.js';
 import { selectDocument } from './select.js';
 import { lineOf, type SourceFile } from './source.js';
-import { insertIntoMap, removePair, setScalar, stringValue, type Edit, type NewEntry } from './edits.js';
+import { insertIntoMap, removePair, replacePair, setScalar, stringValue, type Edit, type NewEntry } from './edits.js';
 import { globalRegistry, namesImage, readBlock, renderedRepositories, scalarTarget, type ImageBlock } from './block.js';
 import { splitRegistry } from './reference.js';
 
@@ -70,10 +70,13 @@ function repositoryEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block:
 function tagEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageBlock, path: string): Edit[] {
   const policy = pin.tag ?? { mode: 'keep' };
   if (policy.mode === 'keep') return [];
-  if (policy.mode === 'remove') return block.tag ? [removePair(src, block.map, block.tag, `${path}.tag`)] : [];
+  if (policy.mode === 'remove') {
+    // With no digest key yet, digestEdit reuses the tag's line instead.
+    return block.tag && block.digest ? [removePair(src, block.map, block.tag, `${path}.tag`)] : [];
+  }
   if (block.tag) {
     const target = scalarTarget(src, doc, block.tag, `${path}.tag`, Boolean(pin.allowAlias));
-    const edit = setScalar(src, block.tag, target, policy.value, `${path}.tag`, block.style);
+    const edit = setScalar(src, block.tag, target, policy.value, `${path}.tag`, block.style, true);
     return edit ? [edit] : [];
   }
   const after = block.repository ?? block.registry ?? null;
@@ -88,9 +91,10 @@ function digestEdit(src: SourceFile, doc: Document.Parsed, pin: Pin, block: Imag
     const edit = setScalar(src, block.digest, target, pin.digest, key, block.style);
     return { edits: edit ? [edit] : [], previousDigest: previous };
   }
-  const tagStays = block.tag && pin.tag?.mode !== 'remove';
-  const after = (tagStays ? block.tag : undefined) ?? block.repository ?? block.registry ?? null;
-  return { edits: [insertIntoMap(src, doc, block.map, after, [{ key: 'digest', value: pin.digest, changeKey: key, style: block.style }])] };
+  const entry = { key: 'digest', value: pin.digest, changeKey: key, style: block.style };
+  if (block.tag && pin.tag?.mode === 'remove') return { edits: [replacePair(src, block.tag, entry, `${path}.tag`)] };
+  const after = block.tag ?? block.repository ?? block.registry ?? null;
+  return { edits: [insertIntoMap(src, doc, block.map, after, [entry])] };
 }
 
 export function planHelm(src: SourceFile, pin: Pin, pathText: string): Planned {

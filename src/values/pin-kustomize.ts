@@ -5,7 +5,7 @@ import { FileError } from '../runtime/errors.js';
 import type { Pin } from './types.js';
 import { checkSharedAnchors, findPair } from './path.js';
 import { columnOf, lineOf, type SourceFile } from './source.js';
-import { insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
+import { insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, replacePair, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
 import { readBlock, scalarTarget, type ImageBlock } from './block.js';
 import { sameRepository } from './reference.js';
 import type { Planned } from './pin-helm.js';
@@ -94,9 +94,10 @@ function newNameEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: Im
 function tagEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageBlock, key: string): Edit[] {
   const policy = pin.tag ?? { mode: 'keep' };
   if (policy.mode === 'keep') return [];
-  if (policy.mode === 'remove') return block.tag ? [removePair(src, block.map, block.tag, `${key}.newTag`)] : [];
+  if (policy.mode === 'remove') return block.tag && block.digest ? [removePair(src, block.map, block.tag, `${key}.newTag`)] : [];
   if (block.tag) {
-    const edit = setScalar(src, block.tag, scalarTarget(src, doc, block.tag, `${key}.newTag`, Boolean(pin.allowAlias)), policy.value, `${key}.newTag`, block.style);
+    const target = scalarTarget(src, doc, block.tag, `${key}.newTag`, Boolean(pin.allowAlias));
+    const edit = setScalar(src, block.tag, target, policy.value, `${key}.newTag`, block.style, true);
     return edit ? [edit] : [];
   }
   const after = block.repository ?? findPair(block.map, 'name') ?? null;
@@ -116,7 +117,7 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
     return { edits: [createEntry(src, doc, pin, name, root, imagesPair)] };
   }
   if (!pin.allowAlias) checkSharedAnchors(doc, src.text, src.file, [entry, ...(isScalar(seq) ? [] : [seq as Node])], key);
-  const block = readBlock(entry, { repository: 'newName', tag: 'newTag' });
+  const block = readBlock(entry, { repository: 'newName', tag: 'newTag', name: 'name' });
   const edits = [...newNameEdits(src, doc, pin, block, name, key), ...tagEdits(src, doc, pin, block, key)];
   if (block.digest) {
     const target = scalarTarget(src, doc, block.digest, `${key}.digest`, Boolean(pin.allowAlias));
@@ -124,8 +125,12 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
     const edit = setScalar(src, block.digest, target, pin.digest, `${key}.digest`, block.style);
     return { edits: edit ? [...edits, edit] : edits, previousDigest: previous };
   }
-  const tagStays = block.tag && pin.tag?.mode !== 'remove';
-  const after = (tagStays ? block.tag : undefined) ?? block.repository ?? findPair(entry, 'name') ?? null;
-  edits.push(insertIntoMap(src, doc, entry, after, [{ key: 'digest', value: pin.digest, changeKey: `${key}.digest`, style: block.style }]));
+  const created = { key: 'digest', value: pin.digest, changeKey: `${key}.digest`, style: block.style };
+  if (block.tag && pin.tag?.mode === 'remove') {
+    edits.push(replacePair(src, block.tag, created, `${key}.newTag`));
+    return { edits };
+  }
+  const after = block.tag ?? block.repository ?? findPair(entry, 'name') ?? null;
+  edits.push(insertIntoMap(src, doc, entry, after, [created]));
   return { edits };
 }

@@ -1,0 +1,121 @@
+// `digestpin pin`: writes a digest into one values or kustomization file, in place (temp file + rename,
+// so the file is never half-written), or with --check prints the diff and leaves the file alone.
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { FileError, InputError } from '../runtime/errors.js';
+import { diffLines, pinText, type Pin, type PinTarget, type TagPolicy } from '../values/index.js';
+import { parseCommandArgs } from './args.js';
+import type { CliIO, CommandMain } from './dispatch.js';
+
+const HELP = `usage: digestpin pin --file F (--key PATH | --kustomize-image NAME | --yaml-path PATH) --digest D [options]
+
+Writes digest D into F, changing no other byte.
+  --key PATH               Helm values image block (image, migrations.image, sidecars[0].image): sets PATH.digest
+  --kustomize-image NAME   kustomization.yaml images: entry with name NAME: sets its digest
+  --yaml-path PATH         any scalar path, e.g. spec.values.image.digest
+
+options:
+  --repository R      the image being pinned; the block's repository (or newName) must name it
+  --set-repository    write R into repository (or newName) instead of checking it
+  --tag T | --keep-tag | --remove-tag   what to do with the tag (default: keep)
+  --create            create the image block / images entry when it is missing
+  --allow-alias       allow changing a value shared through a YAML anchor
+  --check             print the diff and change nothing`;
+
+const OPTIONS = {
+  file: { type: 'string' },
+  key: { type: 'string' },
+  'kustomize-image': { type: 'string' },
+  'yaml-path': { type: 'string' },
+  digest: { type: 'string' },
+  repository: { type: 'string' },
+  'set-repository': { type: 'boolean' },
+  tag: { type: 'string' },
+  'keep-tag': { type: 'boolean' },
+  'remove-tag': { type: 'boolean' },
+  create: { type: 'boolean' },
+  'allow-alias': { type: 'boolean' },
+  check: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
+
+function targetOf(values: Values): PinTarget {
+  const given = (['key', 'kustomize-image', 'yaml-path'] as const).filter((k) => values[k] !== undefined);
+  if (given.length !== 1) throw new InputError('--key', 'give exactly one of --key PATH, --kustomize-image NAME or --yaml-path PATH');
+  if (values.key !== undefined) return { kind: 'helm', path: values.key };
+  if (values['kustomize-image'] !== undefined) return { kind: 'kustomize', name: values['kustomize-image'] };
+  return { kind: 'yaml-path', path: values['yaml-path']! };
+}
+
+function tagOf(values: Values): TagPolicy {
+  const given = [values.tag !== undefined, values['keep-tag'], values['remove-tag']].filter(Boolean).length;
+  if (given > 1) throw new InputError('--tag', 'give at most one of --tag T, --keep-tag, --remove-tag');
+  if (values.tag !== undefined) return { mode: 'set', value: values.tag };
+  return values['remove-tag'] ? { mode: 'remove' } : { mode: 'keep' };
+}
+
+/** Turns parsed flags into the engine's Pin (pure; the engine validates the digest itself). */
+export function pinFromFlags(values: Values): Pin {
+  if (!values.digest) throw new InputError('--digest', 'is required, e.g. --digest sha256:<64 hex>');
+  return {
+    target: targetOf(values),
+    digest: values.digest,
+    ...(values.repository ? { repository: values.repository } : {}),
+    setRepository: Boolean(values['set-repository']),
+    tag: tagOf(values),
+    createMissing: Boolean(values.create),
+    allowAlias: Boolean(values['allow-alias']),
+  };
+}
+
+/** Writes beside the target and renames over it: readers see the old file or the new one, never half. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const mode = (await stat(path)).mode & 0o7777;
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text, { mode });
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function readText(path: string, shown: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new FileError(shown, undefined, code === 'ENOENT' ? 'no such file' : `can't read: ${code ?? String(error)}`);
+  }
+}
+
+export const main: CommandMain = async (argv: string[], io: CliIO) => {
+  const { values } = parseCommandArgs('pin', argv, OPTIONS);
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (!values.file) throw new InputError('--file', 'is required: the values or kustomization file to edit');
+  const pin = pinFromFlags(values);
+  const path = resolve(io.cwd, values.file);
+  const before = await readText(path, values.file);
+  const result = pinText(before, [pin], { file: values.file, verify: true });
+  if (!result.changed) {
+    io.stdout(`${values.file} already pins ${pin.digest}`);
+    return 0;
+  }
+  const digestChange = result.changes.find((c) => c.key.endsWith('digest') && c.kind !== 'removed') ?? result.changes[0]!;
+  const was = result.previousDigest ? `was ${result.previousDigest}` : 'was unset';
+  if (values.check) {
+    io.stdout(`${values.file} would change: ${digestChange.key} ${pin.digest} (${was})`);
+    for (const line of diffLines(before, result.text)) io.stdout(line);
+    return 0;
+  }
+  await writeFileAtomic(path, result.text);
+  io.stdout(`pinned ${values.file}: ${digestChange.key} ${pin.digest} (${was})`);
+  return 0;
+};

@@ -1,0 +1,86 @@
+// Turns the user's remote (URL, scp-style ssh, or local path) into what git is given: a URL without credentials,
+// a display form for messages, and environment that carries the credentials as an HTTP header. Pure.
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { registerSecret } from '../../runtime/secrets.js';
+
+export interface GitRemote {
+  /** What git is given: never contains credentials. */
+  url: string;
+  /** What messages show: the URL without user or password. */
+  display: string;
+  /** Extra environment for every git call that talks to this remote (credentials live here, never in argv). */
+  env: Record<string, string>;
+  /**
+   * `git upload-pack` command for file:// remotes. A local upload-pack reads the repository's own config, where
+   * `uploadpack.allowFilter` is usually off, so the partial clone would silently fetch every blob.
+   */
+  uploadPack?: string;
+  /** GitLab understands `merge_request.*` push options. */
+  gitlab: boolean;
+}
+
+export interface RemoteOptions {
+  /** Force GitLab push options on or off; by default on when the host name contains `gitlab`. */
+  gitlab?: boolean;
+  /** Base for relative local paths (default: the process working directory). */
+  cwd?: string;
+  /** The process environment, to append to an existing GIT_CONFIG_COUNT (default: process.env). */
+  baseEnv?: Record<string, string | undefined>;
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const SCP_LIKE = /^(?:[^@/:]+@)?([^/:]+):(?!\/\/)/;
+export const LOCAL_UPLOAD_PACK = 'git -c uploadpack.allowFilter=true upload-pack';
+
+export function parseRemote(remote: string, options: RemoteOptions = {}): GitRemote {
+  const trimmed = remote.trim();
+  if (SCHEME.test(trimmed)) return parseUrlRemote(trimmed, options);
+  const scp = SCP_LIKE.exec(trimmed);
+  if (scp && !isAbsolute(trimmed)) {
+    return { url: trimmed, display: trimmed, env: {}, gitlab: options.gitlab ?? isGitLabHost(scp[1] ?? '') };
+  }
+  // A plain path: use file:// so git does a real (shallow, filtered) transfer instead of a hard-linked local copy.
+  const url = pathToFileURL(resolve(options.cwd ?? process.cwd(), trimmed)).href;
+  return { url, display: url, env: {}, uploadPack: LOCAL_UPLOAD_PACK, gitlab: options.gitlab ?? false };
+}
+
+function parseUrlRemote(remote: string, options: RemoteOptions): GitRemote {
+  const parsed = new URL(remote);
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  const url = parsed.href;
+  const gitlab = options.gitlab ?? isGitLabHost(parsed.hostname);
+  if (parsed.protocol === 'file:') return { url, display: url, env: {}, uploadPack: LOCAL_UPLOAD_PACK, gitlab };
+  const http = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  if (!http || (!user && !password)) {
+    // ssh://user@host keeps its user: it is a login name, not a secret.
+    return { url: http ? url : remote, display: http ? url : remote, env: {}, gitlab };
+  }
+  return { url, display: url, env: authEnv(parsed, user, password, options.baseEnv ?? process.env), gitlab };
+}
+
+/**
+ * Credentials go in `http.<origin>/.extraHeader` through GIT_CONFIG_* environment variables: not in argv (which
+ * other users can read in `ps`), not in a file, and scoped to this origin so a redirect elsewhere doesn't get them.
+ */
+function authEnv(url: URL, user: string, password: string, baseEnv: Record<string, string | undefined>) {
+  // A URL with only a user part (`https://TOKEN@host`) carries a token there.
+  registerSecret(password || user);
+  const pair = `${user}:${password}`;
+  registerSecret(pair);
+  const header = `Authorization: Basic ${Buffer.from(pair).toString('base64')}`;
+  registerSecret(header);
+  const index = Number.parseInt(baseEnv.GIT_CONFIG_COUNT ?? '0', 10) || 0;
+  return {
+    GIT_CONFIG_COUNT: String(index + 1),
+    [`GIT_CONFIG_KEY_${index}`]: `http.${url.origin}/.extraHeader`,
+    [`GIT_CONFIG_VALUE_${index}`]: header,
+  };
+}
+
+export function isGitLabHost(host: string): boolean {
+  return host.toLowerCase().includes('gitlab');
+}

@@ -1,0 +1,53 @@
+// The narrow GitHub interface the backend uses: one GraphQL call and one REST call, each counted and each failure
+// turned into a one-sentence GitOpsError. Errors the backend recovers from (races) are passed through as Recoverable.
+import type { GitHubClient } from '../octokit.js';
+import { describeFailure, gitHubError, type GitHubCallContext } from '../errors.js';
+
+export type Recoverable = 'stale' | 'ref-exists' | 'pr-exists';
+
+/** A failure the backend handles itself (a race), with GitHub's message for the log. */
+export class RecoverableError extends Error {
+  constructor(
+    readonly kind: Recoverable,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface GitHubApi {
+  graphql<T>(query: string, variables: Record<string, unknown>, ctx: GitHubCallContext): Promise<T>;
+  rest<T>(route: string, params: Record<string, unknown>, ctx: GitHubCallContext): Promise<T>;
+  readonly calls: number;
+}
+
+/** Classifies GitHub's race answers: STALE_DATA / not a fast forward, "Reference already exists", PR exists. */
+export function recoverable(error: unknown): Recoverable | undefined {
+  const f = describeFailure(error);
+  const text = `${f.message} ${JSON.stringify((error as { response?: { data?: unknown } })?.response?.data ?? '')}`;
+  if (f.graphqlType === 'STALE_DATA' || /not a fast.?forward|expected branch to point to/i.test(text)) return 'stale';
+  if (/reference already exists/i.test(text)) return 'ref-exists';
+  if (/a pull request already exists/i.test(text)) return 'pr-exists';
+  return undefined;
+}
+
+export function createApi(octokit: GitHubClient): GitHubApi {
+  let calls = 0;
+  const guard = async <T>(ctx: GitHubCallContext, fn: () => Promise<T>): Promise<T> => {
+    calls += 1;
+    try {
+      return await fn();
+    } catch (error) {
+      const kind = recoverable(error);
+      if (kind) throw new RecoverableError(kind, describeFailure(error).message);
+      throw gitHubError(error, ctx);
+    }
+  };
+  return {
+    graphql: (query, variables, ctx) => guard(ctx, () => octokit.graphql(query, variables)),
+    rest: (route, params, ctx) => guard(ctx, async () => (await octokit.request(route, params)).data),
+    get calls() {
+      return calls;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Bounded retry with full-jitter exponential backoff for races on a branch head (STALE_DATA, not a fast forward).
+// Attempts and delays are injectable so tests stay fast; a real conflict (an edit that throws) is never retried.
+import { GitOpsError } from '../../runtime/errors.js';
+import { RecoverableError } from './api.js';
+
+export interface RetryPolicy {
+  /** Total attempts, first included. Default 10. */
+  attempts: number;
+  baseDelayMs: number;
+  /** Cap of one delay. Default 30 s. */
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 10,
+  baseDelayMs: 250,
+  maxDelayMs: 30_000,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  random: Math.random,
+};
+
+/** Delay before attempt `n` (1-based retry count): uniform in [0, min(cap, base * 2^n)]. Pure given `random`. */
+export function backoffDelay(n: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);
+  return Math.round(policy.random() * ceiling);
+}
+
+/** Runs `attempt` until it returns; only 'stale' races are retried. `what` names the branch for the final error. */
+export async function retryOnStale<T>(policy: RetryPolicy, what: string, attempt: (n: number) => Promise<T>): Promise<T> {
+  for (let n = 0; ; n += 1) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!(error instanceof RecoverableError) || error.kind !== 'stale') throw error;
+      if (n + 1 >= policy.attempts) {
+        throw new GitOpsError(`${what} kept moving: gave up after ${policy.attempts} attempts (${error.message})`);
+      }
+      await policy.sleep(backoffDelay(n + 1, policy));
+    }
+  }
+}

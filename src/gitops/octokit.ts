@@ -1,0 +1,109 @@
+// The one Octokit factory: REST + GraphQL with retry (5xx, dropped connections) and throttling (primary limits,
+// secondary limits, GraphQL RATE_LIMITED on HTTP 200), mutations one at a time. Waits are bounded and scalable.
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Logger } from '../runtime/logger.js';
+import { InputError } from '../runtime/errors.js';
+import { redact, registerSecret } from '../runtime/secrets.js';
+
+const DigestpinOctokit = Octokit.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof DigestpinOctokit>;
+
+export interface OctokitOptions {
+  /** PAT, GitHub App installation token or the workflow's GITHUB_TOKEN; registered as a secret. */
+  token: string;
+  /** GitHub Enterprise Server: `https://HOST/api/v3` (GraphQL is derived by Octokit). */
+  baseUrl?: string;
+  logger?: Logger;
+  /** Retries for 5xx and dropped connections, and for each kind of rate limit. Default 3. */
+  retries?: number;
+  /** Longest single wait for `retry-after` / `x-ratelimit-reset`, in seconds; a longer one fails. Default 600. */
+  maxWaitSeconds?: number;
+  /** Milliseconds per "second" of waiting: 1000 in production, ~1 in tests so retries are instant. */
+  msPerSecond?: number;
+  /** Gap between two mutations; GitHub asks for at least 1 s. Default 1000. */
+  mutationGapMs?: number;
+  /** Injected by tests to observe waits. */
+  sleep?: (ms: number) => Promise<void>;
+  userAgent?: string;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** `GITHUB_TOKEN` / `GH_TOKEN` from the environment, or a clear error naming the variable. */
+export function tokenFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const token = env.GITHUB_TOKEN || env.GH_TOKEN;
+  if (!token) throw new InputError('GITHUB_TOKEN', 'is not set; pass a PAT, a GitHub App installation token or the workflow token');
+  registerSecret(token);
+  return token;
+}
+
+function isMutation(options: { method?: string; url?: string; query?: unknown }): boolean {
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return false;
+  if (/\/graphql$/.test(options.url ?? '')) return /^\s*mutation\b/.test(String(options.query ?? ''));
+  return true;
+}
+
+/** A lock that lets one mutation run at a time, with a minimum gap between them. */
+function mutationLock(gapMs: number, sleep: (ms: number) => Promise<void>) {
+  let tail: Promise<unknown> = Promise.resolve();
+  let last = 0;
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(async () => {
+      const wait = last + gapMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      try {
+        return await fn();
+      } finally {
+        last = Date.now();
+      }
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** A Bottleneck-shaped group that never delays: our own lock spaces mutations, not the plugin's shared 1 s queue. */
+const passThroughGroup = {
+  key: () => ({ schedule: async (...args: unknown[]) => (typeof args[0] === 'function' ? args[0](...args.slice(1)) : (args[1] as (...a: unknown[]) => unknown)(...args.slice(2))) }),
+};
+
+export function createOctokit(options: OctokitOptions): GitHubClient {
+  if (!options.token) throw new InputError('token', 'is empty; set GITHUB_TOKEN or pass a token');
+  registerSecret(options.token);
+  const retries = options.retries ?? 3;
+  const maxWait = options.maxWaitSeconds ?? 600;
+  const unit = options.msPerSecond ?? 1000;
+  const sleep = options.sleep ?? defaultSleep;
+  const log = options.logger;
+  const onLimit = (kind: string) => (after: number, req: { method: string; url: string }, _o: unknown, count: number) => {
+    const ok = count < retries && after <= maxWait;
+    log?.warning(`GitHub ${kind} on ${req.method} ${req.url}: ${ok ? `retrying in ${after}s` : `giving up (waited ${count} times, next wait ${after}s)`}`);
+    return ok;
+  };
+  const octokit = new DigestpinOctokit({
+    auth: options.token,
+    baseUrl: options.baseUrl?.replace(/\/+$/, ''),
+    userAgent: options.userAgent ?? 'digestpin',
+    log: {
+      debug: (m: string) => log?.debug(redact(m)),
+      info: (m: string) => log?.debug(redact(m)),
+      warn: (m: string) => log?.warning(redact(m)),
+      error: (m: string) => log?.error(redact(m)),
+    },
+    retry: { retries, retryAfterBaseValue: unit, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    throttle: {
+      id: `digestpin-${Math.random().toString(36).slice(2)}`,
+      retryAfterBaseValue: unit,
+      fallbackSecondaryRateRetryAfter: 60,
+      write: passThroughGroup as never,
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+    },
+  });
+  const lock = mutationLock(options.mutationGapMs ?? 1000, sleep);
+  octokit.hook.wrap('request', (request, req) => (isMutation(req) ? lock(async () => request(req)) : request(req)));
+  return octokit;
+}

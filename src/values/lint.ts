@@ -1,0 +1,86 @@
+// lint-image-values, the seed's guardrail: finds image blocks (maps under `image` or `*Image` keys
+// with repository/tag/digest/graph) and reports what breaks the chart contract. Pure: text in, problems out.
+import { isMap, isScalar, isSeq, parseAllDocuments, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { LintProblem } from './types.js';
+import { lineOf } from './source.js';
+import { findPair } from './path.js';
+import { isDigest, repositoryHasReference } from './reference.js';
+
+export interface LintOptions {
+  /** The environment is immutable: a tag without a digest is an error. */
+  immutable?: boolean;
+}
+
+const IMAGE_KEYS = ['repository', 'tag', 'digest', 'graph'];
+
+function isImageKey(key: string): boolean {
+  return key === 'image' || key.endsWith('Image') || key.endsWith('image');
+}
+
+function keyLine(text: string, pair: Pair<unknown, unknown>): number {
+  return lineOf(text, (pair.key as Node).range![0]);
+}
+
+function checkBlock(text: string, file: string, path: string, map: YAMLMap, options: LintOptions, out: LintProblem[]): void {
+  const at = (pair: Pair<unknown, unknown> | undefined) => (pair ? keyLine(text, pair) : lineOf(text, map.range![0]));
+  const problem = (pair: Pair<unknown, unknown> | undefined, rule: string, message: string) =>
+    out.push({ file, line: at(pair), severity: 'error', rule, message });
+  const graph = findPair(map, 'graph');
+  const repository = findPair(map, 'repository');
+  const tag = findPair(map, 'tag');
+  const digest = findPair(map, 'digest');
+  if (graph) problem(graph, 'legacy-graph', `${path}.graph is the legacy key; rename it to ${path}.repository`);
+  if (!repository) problem(undefined, 'missing-repository', `${path} has no repository; the chart contract requires ${path}.repository`);
+  const repo = repository && isScalar(repository.value) ? repository.value.value : undefined;
+  if (repository && (typeof repo !== 'string' || repo === '')) {
+    problem(repository, 'missing-repository', `${path}.repository is empty or not a string`);
+  } else if (typeof repo === 'string' && repositoryHasReference(repo)) {
+    problem(repository, 'repository-reference', `${path}.repository '${repo}' contains a tag or digest; put those in ${path}.tag / ${path}.digest`);
+  }
+  const d = digest && isScalar(digest.value) ? digest.value.value : undefined;
+  const hasDigest = typeof d === 'string' && d !== '';
+  if (digest && !(isScalar(digest.value) && (d === null || typeof d === 'string'))) {
+    problem(digest, 'malformed-digest', `${path}.digest must be a string like sha256:<64 hex>`);
+  } else if (hasDigest && !isDigest(d)) {
+    problem(digest, 'malformed-digest', `${path}.digest '${d}' is not a digest; expected sha256:<64 hex> or sha512:<128 hex>`);
+  }
+  const t = tag && isScalar(tag.value) ? tag.value.value : undefined;
+  if (options.immutable && tag && t !== null && t !== '' && !hasDigest) {
+    problem(tag, 'tag-only', `${path} pins only a tag; immutable environments need ${path}.digest`);
+  }
+}
+
+function visitNode(text: string, file: string, node: unknown, path: string, options: LintOptions, out: LintProblem[]): void {
+  if (isSeq(node)) {
+    node.items.forEach((item, i) => visitNode(text, file, item, `${path}[${i}]`, options, out));
+    return;
+  }
+  if (!isMap(node)) return;
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    const child = key === undefined ? path : path ? `${path}.${key}` : key;
+    const value = pair.value;
+    if (key && isImageKey(key) && isMap(value) && IMAGE_KEYS.some((k) => findPair(value, k))) {
+      checkBlock(text, file, child, value, options, out);
+    }
+    visitNode(text, file, value, child, options, out);
+  }
+}
+
+/** Every problem in the file, in line order. Syntax errors stop the checks of their document. */
+export function lintText(text: string, file: string, options: LintOptions = {}): LintProblem[] {
+  const out: LintProblem[] = [];
+  const docs = parseAllDocuments(text);
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        const duplicate = error.code === 'DUPLICATE_KEY';
+        const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        out.push({ file, line: error.linePos?.[0]?.line ?? 1, severity: 'error', rule: duplicate ? 'duplicate-key' : 'yaml-syntax', message: duplicate ? `duplicate key: ${message}` : `YAML syntax error: ${message}` });
+      }
+      continue;
+    }
+    visitNode(text, file, doc.contents, '', options, out);
+  }
+  return out.sort((a, b) => a.line - b.line);
+}

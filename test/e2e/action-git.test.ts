@@ -1,0 +1,173 @@
+// End to end through the bundled action, on the plain-git backend: a real buildx build pushed to a real
+// registry, verified under the cluster-side name (an alias), pinned by a direct commit to a real bare repo.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { startRegistry, type RegistryServer } from '../support/registry-server.js';
+import { cleanup, runActionBundle, NODE24, ROOT, type ActionRun } from '../support/action-runner.js';
+import { gitopsRepo, type GitOpsRepo } from '../support/gitops-repo.js';
+
+const VALUES = `# example-service in dev
+replicaCount: 1
+
+image:
+  repository: k3d-dev-reg:5000/demo/example-service   # cluster-side registry
+  tag: "bootstrap"
+  digest: ""
+  pullPolicy: IfNotPresent
+`;
+const CONFIG = 'examples/gitops/digestpin.yaml';
+
+let registry: RegistryServer;
+let other: RegistryServer;
+let repo: GitOpsRepo;
+let first: ActionRun;
+
+function baseInputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'gitops-repository': repo.path,
+    environment: 'dev',
+    service: 'example-service',
+    'values-file': 'environments/dev/example-service/values.yaml',
+    key: 'image',
+    mode: 'direct',
+    'pull-registry': 'k3d-dev-reg:5000',
+    'registry-aliases': `k3d-dev-reg:5000=${registry.host}`,
+    ...extra,
+  };
+}
+
+async function manifestDigest(host: string, repository: string, reference: string): Promise<string | null> {
+  const r = await fetch(`http://${host}/v2/${repository}/manifests/${reference}`, {
+    method: 'HEAD',
+    headers: { accept: 'application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json' },
+  });
+  return r.ok ? r.headers.get('docker-content-digest') : null;
+}
+
+beforeAll(async () => {
+  [registry, other] = await Promise.all([startRegistry(), startRegistry()]);
+  repo = await gitopsRepo({ 'environments/dev/example-service/values.yaml': VALUES, 'README.md': '# gitops\n' });
+  first = await runActionBundle({
+    ...baseInputs(),
+    context: 'examples/service',
+    platforms: 'linux/amd64,linux/arm64',
+    provenance: 'mode=max',
+    image: 'demo/example-service',
+    registry: registry.host,
+    'image-tag': 'e2e-1',
+  });
+});
+
+afterAll(async () => {
+  cleanup(first);
+  await Promise.all([registry?.stop(), other?.stop()]);
+  await repo?.remove();
+});
+
+describe('the action on the plain-git backend', () => {
+  it('runs on Node 24', async () => {
+    expect((await execa(NODE24, ['--version'])).stdout).toMatch(/^v24\./);
+  });
+
+  it('builds, pushes, verifies at the pull side and pins dev in one direct commit', async () => {
+    expect(first.errors, first.stdout).toEqual([]);
+    expect(first.exitCode).toBe(0);
+    const registryDigest = await manifestDigest(registry.host, 'demo/example-service', 'e2e-1');
+    expect(first.outputs.digest).toBe(registryDigest);
+    expect(first.outputs['pinned-ref']).toBe(`k3d-dev-reg:5000/demo/example-service@${registryDigest}`);
+    expect(first.outputs['image-ref']).toBe(`${registry.host}/demo/example-service@${registryDigest}`);
+    expect(first.outputs.operation).toBe('committed');
+    expect(first.outputs['changed-files']).toBe('["environments/dev/example-service/values.yaml"]');
+    expect(first.outputs['commit-sha']).toBe(await repo.head());
+    expect(first.outputs['pull-request-number']).toBe('');
+  });
+
+  it('changes exactly the tag and digest lines', async () => {
+    const after = await repo.read('environments/dev/example-service/values.yaml');
+    const expected = VALUES.replace('tag: "bootstrap"', 'tag: "e2e-1"').replace('digest: ""', `digest: "${first.outputs.digest}"`);
+    expect(after).toBe(expected);
+    expect(await repo.commitCount()).toBe(2);
+  });
+
+  it('logs by phase with service lines and writes the job summary', () => {
+    expect(first.stdout).toMatch(/::group::Build/);
+    expect(first.stdout).toMatch(/::group::Registry/);
+    expect(first.stdout).toMatch(/::group::GitOps/);
+    expect(first.stdout).toContain('[example-service] ✅');
+    expect(first.summary).toContain('| example-service | dev | `k3d-dev-reg:5000/demo/example-service@');
+    expect(first.summary).toContain('| committed |');
+  });
+
+  it('writes nothing into the workspace', async () => {
+    const { stdout } = await execa('git', ['status', '--porcelain', '--', 'examples'], { cwd: ROOT });
+    expect(stdout).toBe('');
+  });
+
+  it('is idempotent: the same image again makes no second commit', async () => {
+    const again = await runActionBundle(baseInputs({ 'image-ref': `${registry.host}/demo/example-service@${first.outputs.digest}`, 'tag-policy': 'keep' }));
+    try {
+      expect(again.errors, again.stdout).toEqual([]);
+      expect(again.outputs.operation).toBe('unchanged');
+      expect(again.outputs.digest).toBe(first.outputs.digest);
+      expect(await repo.commitCount()).toBe(2);
+    } finally {
+      cleanup(again);
+    }
+  });
+});
+
+describe('bad input ends with one ::error:: line and no commit', () => {
+  const cases: Array<[string, () => Record<string, string>, RegExp]> = [
+    ['a missing required input', () => ({ ...baseInputs(), environment: '' }), /^::error title=digestpin::input 'environment': is required/],
+    ['an unknown environment', () => ({ ...baseInputs({ 'values-file': '', config: CONFIG, environment: 'qa', 'image-ref': `${registry.host}/demo/example-service:e2e-1` }) }), /examples\/gitops\/digestpin.yaml: environment 'qa' is not defined/],
+    ['a malformed image-ref', () => baseInputs({ 'image-ref': 'Demo/Example:latest' }), /image-ref.*Demo\/Example:latest/],
+    ['a build failure', () => baseInputs({ context: 'test/fixtures/e2e/broken-build', image: 'demo/broken', registry: registry.host, 'image-tag': 'x' }), /buildx build failed.*BOGUS/i],
+    [
+      'a digest missing at the pull side',
+      () => baseInputs({ 'image-ref': `${registry.host}/demo/example-service:e2e-1`, 'registry-aliases': `k3d-dev-reg:5000=${other.host}` }),
+      /does not serve sha256:[0-9a-f]{64}; they are two registries.*nothing was written/,
+    ],
+    ['a tag that was never pushed', () => baseInputs({ 'image-ref': `${registry.host}/demo/example-service:never-pushed` }), /never-pushed/],
+  ];
+
+  it.each(cases)('%s', async (_name, inputs, message) => {
+    const before = await repo.head();
+    const run = await runActionBundle(inputs());
+    try {
+      expect(run.exitCode).toBe(1);
+      expect(run.errors).toHaveLength(1);
+      expect(run.errors[0]).toMatch(message);
+      expect(await repo.head()).toBe(before);
+      expect(await repo.branches()).toEqual(['main']);
+    } finally {
+      cleanup(run);
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('keeps the registry password out of every output, log, summary and commit', async () => {
+    const password = 'pw-e2e-Very-Secret-9f3a';
+    const secure = await startRegistry({ kind: 'htpasswd', username: 'ci', password });
+    const run = await runActionBundle({
+      ...baseInputs(),
+      'registry-aliases': `k3d-dev-reg:5000=${secure.host}`,
+      context: 'examples/service',
+      image: 'demo/example-service',
+      registry: secure.host,
+      'image-tag': 'secret-1',
+      'registry-username': 'ci',
+      'registry-password': password,
+    });
+    try {
+      expect(run.errors, run.stdout).toEqual([]);
+      expect(run.outputs.operation).toBe('committed');
+      const everything = [run.stdout, run.stderr, JSON.stringify(run.outputs), run.summary, await repo.log(), await repo.read('environments/dev/example-service/values.yaml')].join('\n');
+      expect(everything).not.toContain(password);
+      expect(everything).not.toContain(Buffer.from(`ci:${password}`).toString('base64'));
+    } finally {
+      cleanup(run);
+      await secure.stop();
+    }
+  });
+});

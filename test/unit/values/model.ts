@@ -1,0 +1,69 @@
+// A reference model of what a pin means, on plain parsed data: tests compare parse(output) with
+// model(parse(input)). Deliberately naive and independent of the engine's text editing.
+import { parseAllDocuments } from 'yaml';
+import type { Pin } from '../../../src/values/index.js';
+
+export const D1 = `sha256:${'1'.repeat(64)}`;
+export const D2 = `sha256:${'2'.repeat(64)}`;
+
+type Obj = Record<string, unknown>;
+
+function segmentsOf(path: string): (string | number)[] {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+}
+
+function ensure(root: Obj, segments: (string | number)[]): Obj {
+  let node: Obj = root;
+  for (const s of segments) {
+    const key = s as keyof Obj;
+    if (node[key] === undefined || node[key] === null) node[key] = {};
+    node = node[key] as Obj;
+  }
+  return node;
+}
+
+/** Applies a pin to parsed data the way a user reads the chart contract. */
+export function applyModel(data: unknown, pin: Pin): unknown {
+  const root = structuredClone(data) as Obj;
+  const t = pin.target;
+  if (t.kind === 'yaml-path') {
+    const segs = segmentsOf(t.path);
+    const parent = ensure(root, segs.slice(0, -1));
+    parent[segs[segs.length - 1] as string] = pin.digest;
+    if (pin.setRepository && pin.repository && 'repository' in parent) parent.repository = pin.repository;
+    return root;
+  }
+  let block: Obj;
+  let tagKey = 'tag';
+  if (t.kind === 'helm') {
+    block = ensure(root, segmentsOf(t.path));
+    if (pin.setRepository && pin.repository) {
+      if (typeof block.registry === 'string') {
+        const [host, ...rest] = pin.repository.split('/');
+        block.registry = host;
+        block.repository = rest.join('/');
+      } else block.repository = pin.repository;
+    }
+    if (block.repository === undefined && pin.repository) block.repository = pin.repository;
+  } else {
+    tagKey = 'newTag';
+    root.images ??= [];
+    const images = root.images as Obj[];
+    let entry = images.find((i) => i.name === t.name);
+    if (!entry) {
+      entry = { name: t.name };
+      if (pin.repository && pin.repository !== t.name) entry.newName = pin.repository;
+      images.push(entry);
+    } else if (pin.setRepository && pin.repository) entry.newName = pin.repository;
+    block = entry;
+  }
+  if (pin.tag?.mode === 'set') block[tagKey] = pin.tag.value;
+  if (pin.tag?.mode === 'remove') delete block[tagKey];
+  block.digest = pin.digest;
+  return root;
+}
+
+export function parseDocs(text: string): unknown[] {
+  const docs = parseAllDocuments(text);
+  return (Array.isArray(docs) ? docs : []).map((d) => d.toJS());
+}
