@@ -15,7 +15,7 @@ need_root() {
 
 have_all() {
   command -v dockerd >/dev/null && command -v docker-registry >/dev/null && command -v cosign >/dev/null \
-    && command -v kustomize >/dev/null && command -v htpasswd >/dev/null && command -v git >/dev/null \
+    && command -v kustomize >/dev/null && command -v htpasswd >/dev/null && command -v git >/dev/null && command -v openssl >/dev/null && command -v curl >/dev/null \
     && [ -x /usr/libexec/docker/cli-plugins/docker-buildx ]
 }
 
@@ -38,7 +38,7 @@ install() {
   log "➡️ apt-get install (a few minutes on a new machine)"
   apt-get update -qq
   apt-get install -y -qq -t trixie docker.io containerd docker-buildx cosign kustomize >/dev/null
-  apt-get install -y -qq docker-registry apache2-utils git >/dev/null
+  apt-get install -y -qq docker-registry apache2-utils git openssl curl >/dev/null
   log "✅ tools installed"
 }
 

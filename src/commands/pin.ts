@@ -18,7 +18,8 @@ Writes digest D into F, changing no other byte.
 options:
   --repository R      the image being pinned; the block's repository (or newName) must name it
   --set-repository    write R into repository (or newName) instead of checking it
-  --tag T | --keep-tag | --remove-tag   what to do with the tag (default: keep)
+  --tag T | --keep-tag | --remove-tag   what to do with the tag (default: Helm keeps tag,
+                      kustomize drops newTag, since kustomize would render name:tag@digest)
   --create            create the image block / images entry when it is missing
   --allow-alias       allow changing a value shared through a YAML anchor
   --check             print the diff and change nothing`;
@@ -50,11 +51,13 @@ function targetOf(values: Values): PinTarget {
   return { kind: 'yaml-path', path: values['yaml-path']! };
 }
 
-function tagOf(values: Values): TagPolicy {
+function tagOf(values: Values): TagPolicy | undefined {
   const given = [values.tag !== undefined, values['keep-tag'], values['remove-tag']].filter(Boolean).length;
   if (given > 1) throw new InputError('--tag', 'give at most one of --tag T, --keep-tag, --remove-tag');
   if (values.tag !== undefined) return { mode: 'set', value: values.tag };
-  return values['remove-tag'] ? { mode: 'remove' } : { mode: 'keep' };
+  if (values['remove-tag']) return { mode: 'remove' };
+  // No flag: the engine's default (Helm keeps the tag, kustomize drops newTag so the image renders name@digest).
+  return values['keep-tag'] ? { mode: 'keep' } : undefined;
 }
 
 /** Turns parsed flags into the engine's Pin (pure; the engine validates the digest itself). */
@@ -65,7 +68,7 @@ export function pinFromFlags(values: Values): Pin {
     digest: values.digest,
     ...(values.repository ? { repository: values.repository } : {}),
     setRepository: Boolean(values['set-repository']),
-    tag: tagOf(values),
+    ...(tagOf(values) ? { tag: tagOf(values) } : {}),
     createMissing: Boolean(values.create),
     allowAlias: Boolean(values['allow-alias']),
   };

@@ -2,7 +2,14 @@
 // media type, platforms and labels). Credentials come from DIGESTPIN_REGISTRY_USERNAME/PASSWORD or docker config.
 import { InputError } from '../runtime/errors.js';
 import { registerSecret } from '../runtime/secrets.js';
-import { createRegistryClient, defaultDockerConfigPath, formatReference, isPlatformString, parseReference, reachedRegistry } from '../registry/index.js';
+import {
+  createRegistryClient,
+  defaultDockerConfigPath,
+  formatReference,
+  isPlatformString,
+  parseReference,
+  reachedRegistry,
+} from '../registry/index.js';
 import type { Credentials, RegistryClientOptions } from '../registry/index.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO, CommandMain } from './dispatch.js';
@@ -10,12 +17,13 @@ import type { CliIO, CommandMain } from './dispatch.js';
 const HELP = `usage: digestpin resolve REF [options]
 
 Prints the digest the registry serves for REF (host[:port]/path/name[:tag][@digest]).
-A multi-platform image resolves to its index digest, as pushed.
+A multi-platform image resolves to its index digest, as pushed. No tag means :latest, as in docker;
+with @digest, the registry is asked for that digest (one request proves it holds it).
 
 options:
   --platform OS/ARCH        print that platform's manifest digest instead of the index digest
   --json                    print digest, kind, mediaType, platforms and labels as JSON
-  --labels                  also read the image config's labels (implied by --json)
+  --labels                  also print the image config's labels, one KEY=VALUE per line (implied by --json)
   --insecure-registry HOST  reach HOST over plain http (loopback hosts always are); repeatable
   --alias CLUSTER=HOST      reach registry CLUSTER at HOST (e.g. k3d-dev-reg:5000=localhost:5000); repeatable
   --wait SECONDS            retry a 404 this long, for a push that just finished (default 0)
@@ -27,7 +35,9 @@ function parseAliases(values: string[]): Record<string, string> {
   const aliases: Record<string, string> = {};
   for (const value of values) {
     const [cluster, host, ...rest] = value.split('=');
-    if (!cluster || !host || rest.length) throw new InputError('--alias', `'${value}' must look like CLUSTER_HOST=REACHABLE_HOST, e.g. k3d-dev-reg:5000=localhost:5000`);
+    if (!cluster || !host || rest.length) {
+      throw new InputError('--alias', `'${value}' must look like CLUSTER_HOST=REACHABLE_HOST, e.g. k3d-dev-reg:5000=localhost:5000`);
+    }
     aliases[cluster.toLowerCase()] = host.toLowerCase();
   }
   return aliases;
@@ -45,7 +55,8 @@ function envCredentials(env: NodeJS.ProcessEnv, hosts: string[]): Record<string,
   const password = env.DIGESTPIN_REGISTRY_PASSWORD;
   if (!username && !password) return undefined;
   if (!username || !password) {
-    throw new InputError(username ? 'DIGESTPIN_REGISTRY_PASSWORD' : 'DIGESTPIN_REGISTRY_USERNAME', 'set both DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, or neither');
+    const missing = username ? 'DIGESTPIN_REGISTRY_PASSWORD' : 'DIGESTPIN_REGISTRY_USERNAME';
+    throw new InputError(missing, 'set both DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, or neither');
   }
   registerSecret(password);
   return Object.fromEntries(hosts.map((h) => [h, { username, password }]));
@@ -70,7 +81,9 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
     io.stdout(HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new InputError('REF', `give exactly one image reference (got ${positionals.length}); see 'digestpin resolve --help'`);
+  if (positionals.length !== 1) {
+    throw new InputError('REF', `give exactly one image reference (got ${positionals.length}); see 'digestpin resolve --help'`);
+  }
   const ref = parseReference(positionals[0]!, 'REF');
   if (values.platform && !isPlatformString(values.platform)) {
     throw new InputError('--platform', `'${values.platform}' must look like os/arch or os/arch/variant, e.g. linux/arm64`);
@@ -91,10 +104,12 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
     describe: Boolean(values.json),
   });
   if (!values.json) {
-    io.stdout(resolution.digest);
+    const labels = Object.entries(resolution.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+    io.stdout([resolution.digest, ...labels].join('\n'));
     return 0;
   }
   const { digest, kind, mediaType, platforms, labels } = resolution;
-  io.stdout(JSON.stringify({ reference: formatReference({ ...ref, digest }), digest, kind, mediaType, platforms, labels: labels ?? {} }, null, 2));
+  const reference = formatReference({ ...ref, digest });
+  io.stdout(JSON.stringify({ reference, digest, kind, mediaType, platforms, labels: labels ?? {} }, null, 2));
   return 0;
 };

@@ -57,54 +57,42 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     const ref = toReference(input);
     const reached = reachedRegistry(ref.registry, options.aliases);
     const isDigest = isValidDigest(target);
-    const asked: ImageReference = isDigest ? { ...ref, tag: undefined, digest: target } : { ...ref, tag: target, digest: undefined };
-    const image = formatReference(asked);
-    const ctx: FetchContext = {
+    const image = formatReference(isDigest ? { ...ref, tag: undefined, digest: target } : { ...ref, tag: target, digest: undefined });
+    const ctx: LookupContext = {
       request: sessionFor(ref, reached),
       scope: pullScope(ref.repository),
       repository: ref.repository,
       image,
       counter: { requests: 0 },
+      reached,
+      windowMs: resolveOptions.waitForPush === false ? 0 : (options.notFoundWindowMs ?? DEFAULT_NOT_FOUND_WINDOW_MS),
     };
+    const build = (digest: string, mediaType: string): Resolution => ({
+      reference: { ...ref, registry: reached, digest, tag: isDigest ? ref.tag : target },
+      digest,
+      mediaType,
+      kind: kindOf(mediaType) ?? 'manifest',
+      platforms: [],
+      requests: 0,
+    });
     const wantBody = Boolean(resolveOptions.describe || resolveOptions.platform || resolveOptions.labels || resolveOptions.verifyContent);
-    const window = resolveOptions.waitForPush === false ? 0 : (options.notFoundWindowMs ?? DEFAULT_NOT_FOUND_WINDOW_MS);
-
-    const build = (digest: string, contentType: string | null): Resolution => {
-      const mediaType = (contentType ?? '').split(';')[0]!.trim();
-      return {
-        reference: { ...ref, registry: reached, digest, tag: isDigest ? ref.tag : target },
-        digest,
-        mediaType,
-        kind: kindOf(mediaType) ?? 'manifest',
-        platforms: [],
-        requests: 0,
-      };
-    };
     if (!wantBody) {
       // One HEAD answers when the registry names the digest (or the caller did) and the media type is known.
-      const head = await fetchManifest(ctx, target, 'HEAD', window, reached);
+      const head = await fetchManifest(ctx, target, 'HEAD');
+      await head.arrayBuffer().catch(() => undefined);
       const header = head.headers.get('docker-content-digest');
       const known = isDigest ? target : header && isValidDigest(header) ? header : undefined;
-      if (known && kindOf(head.headers.get('content-type'))) {
-        return { ...build(known, head.headers.get('content-type')), requests: ctx.counter.requests };
-      }
+      const mediaType = mediaTypeOf(head);
+      if (known && kindOf(mediaType)) return { ...build(known, mediaType), requests: ctx.counter.requests };
     }
-    const got = await fetchManifest(ctx, target, 'GET', window, reached);
-    const bytes = new Uint8Array(await got.arrayBuffer());
-    const digest = checkedDigest(bytes, got.headers.get('docker-content-digest'), isDigest ? target : undefined, image, reached);
-    const contentType = got.headers.get('content-type');
-    let parsed: ReturnType<typeof parseManifest>;
-    try {
-      parsed = parseManifest(new TextDecoder().decode(bytes), contentType);
-    } catch {
-      throw new RegistryError(`${image}: ${reached} served a manifest that is not JSON (${contentType ?? 'no content type'})`, image);
-    }
-    const base = build(digest, parsed.mediaType);
-    const resolution = await describeManifest(ctx, { ...base, kind: parsed.kind }, parsed, resolveOptions);
+    const got = await fetchManifest(ctx, target, 'GET');
+    const { digest, parsed } = await readManifest(got, isDigest ? target : undefined, ctx);
+    const resolution = await describeManifest(ctx, { ...build(digest, parsed.mediaType), kind: parsed.kind }, parsed, resolveOptions);
     return { ...resolution, requests: ctx.counter.requests };
   }
 
-  async function fetchManifest(ctx: FetchContext, target: string, method: 'GET' | 'HEAD', windowMs: number, reached: string) {
+  async function fetchManifest(ctx: LookupContext, target: string, method: 'GET' | 'HEAD'): Promise<Response> {
+    const { windowMs, reached } = ctx;
     let waited = 0;
     for (let attempt = 0; ; attempt++) {
       const response = await ctx.request({
@@ -124,18 +112,18 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         waited += delay;
         continue;
       }
-      // A HEAD 404 has no body; one GET tells a missing repository (NAME_UNKNOWN) from a missing tag.
-      const detail = method === 'HEAD' && response.status === 404 ? await errorBody(ctx, target) : text;
-      throw statusError(response.status, detail, ctx, target, reached, waited);
+      // One more request tells a missing repository from a missing tag, which the 404 itself does not.
+      const repositoryMissing = response.status === 404 && (/NAME_UNKNOWN/.test(text) || (await repositoryExists(ctx)) === false);
+      throw statusError(response.status, repositoryMissing, ctx, target, reached, waited);
     }
   }
 
   return {
-    resolve: (reference, resolveOptions = {}) => {
+    resolve: async (reference, resolveOptions = {}) => {
       const ref = toReference(reference);
       return lookup(ref, ref.digest ?? ref.tag ?? 'latest', resolveOptions);
     },
-    verify: (reference, digest, resolveOptions = {}) => {
+    verify: async (reference, digest, resolveOptions = {}) => {
       if (!isValidDigest(digest)) {
         throw new RegistryError(`'${digest}' is not a valid digest (sha256: + 64 lowercase hex or sha512: + 128)`, undefined);
       }
@@ -144,10 +132,35 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   };
 }
 
-async function errorBody(ctx: FetchContext, target: string): Promise<string> {
-  const path = `/v2/${ctx.repository}/manifests/${target}`;
-  const response = await ctx.request({ method: 'GET', path, scope: ctx.scope, accept: MANIFEST_ACCEPT, image: ctx.image, counter: ctx.counter });
-  return response.status === 404 ? response.text().catch(() => '') : (await response.arrayBuffer().catch(() => undefined), '');
+interface LookupContext extends FetchContext {
+  /** Host the runner reaches (after alias mapping). */
+  reached: string;
+  /** How long 404s are retried (right after a push). */
+  windowMs: number;
+}
+
+function mediaTypeOf(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
+}
+
+/** Reads a fetched manifest: its checked digest and its parsed content. */
+async function readManifest(response: Response, asked: string | undefined, ctx: LookupContext) {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const digest = checkedDigest(bytes, response.headers.get('docker-content-digest'), asked, ctx.image, ctx.reached);
+  try {
+    return { digest, parsed: parseManifest(new TextDecoder().decode(bytes), mediaTypeOf(response)) };
+  } catch {
+    const type = mediaTypeOf(response) || 'no content type';
+    throw new RegistryError(`${ctx.image}: ${ctx.reached} served a manifest that is not JSON (${type})`, ctx.image);
+  }
+}
+
+/** After a final 404: does the repository exist at all? Registries answer MANIFEST_UNKNOWN for both cases. */
+async function repositoryExists(ctx: FetchContext): Promise<boolean | undefined> {
+  const path = `/v2/${ctx.repository}/tags/list?n=1`;
+  const response = await ctx.request({ method: 'GET', path, scope: ctx.scope, image: ctx.image, counter: ctx.counter });
+  await response.arrayBuffer().catch(() => undefined);
+  return response.status === 200 ? true : response.status === 404 ? false : undefined;
 }
 
 /** The digest of fetched bytes, checked against what the registry claimed and what the caller asked for. */
@@ -162,11 +175,19 @@ function checkedDigest(bytes: Uint8Array, header: string | null, asked: string |
   return computed;
 }
 
-function statusError(status: number, body: string, ctx: FetchContext, target: string, host: string, waitedMs: number): RegistryError {
+function statusError(
+  status: number,
+  repositoryMissing: boolean,
+  ctx: FetchContext,
+  target: string,
+  host: string,
+  waitedMs: number,
+): RegistryError {
   const what = isValidDigest(target) ? `digest ${target}` : `tag '${target}'`;
   const after = waitedMs > 0 ? `, still missing after ${Math.round(waitedMs / 1000)} s` : '';
-  if (status === 404 && /NAME_UNKNOWN/.test(body)) {
-    return new RegistryError(`${ctx.image}: repository '${ctx.repository}' does not exist on registry ${host} (HTTP 404${after})`, ctx.image, 404);
+  if (status === 404 && repositoryMissing) {
+    const message = `${ctx.image}: repository '${ctx.repository}' does not exist on registry ${host} (HTTP 404${after})`;
+    return new RegistryError(message, ctx.image, 404);
   }
   if (status === 404) {
     return new RegistryError(

@@ -1,7 +1,16 @@
 // Fills in what a digest alone does not say: platforms of an index, one platform's manifest digest, and the
 // image config's labels. Each extra fact costs one request (child manifest, config blob), made only when asked.
 import { RegistryError } from '../runtime/errors.js';
-import { digestOf, MANIFEST_ACCEPT, MEDIA_TYPES, parseManifest, platformOf, selectPlatform, type Descriptor, type ParsedManifest } from './manifest.js';
+import {
+  digestOf,
+  MANIFEST_ACCEPT,
+  MEDIA_TYPES,
+  parseManifest,
+  platformOf,
+  selectPlatform,
+  type Descriptor,
+  type ParsedManifest,
+} from './manifest.js';
 import type { SessionRequestFn } from './session.js';
 import type { Resolution, ResolveOptions } from './types.js';
 
@@ -72,7 +81,8 @@ export async function describeManifest(
       chosen = selectPlatform(parsed.manifests, platform);
       if (!chosen) throw noPlatform(ctx, platform, platforms);
       const digest = chosen.digest;
-      result = { ...result, digest, mediaType: chosen.mediaType ?? MEDIA_TYPES.ociManifest, kind: 'manifest', reference: { ...base.reference, digest } };
+      const mediaType = chosen.mediaType ?? MEDIA_TYPES.ociManifest;
+      result = { ...result, digest, mediaType, kind: 'manifest', reference: { ...base.reference, digest } };
     }
     if (!options.labels) return result;
     const child = chosen ?? selectPlatform(parsed.manifests, 'linux/amd64') ?? parsed.manifests[0];
@@ -84,10 +94,8 @@ export async function describeManifest(
   if (!options.describe && !platform && !options.labels) return base;
   // A single manifest keeps its platform in the config blob.
   const config = await fetchConfig(ctx, parsed);
-  const own = config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : undefined;
-  const platforms = own ? [own] : [];
-  if (platform && !(own && selectPlatform([{ digest: base.digest, platform: { os: config.os, architecture: config.architecture, variant: config.variant } }], platform))) {
-    throw noPlatform(ctx, platform, platforms);
-  }
+  const own: Descriptor = { digest: base.digest, platform: { os: config.os, architecture: config.architecture, variant: config.variant } };
+  const platforms = [platformOf(own)].filter((p): p is string => Boolean(p));
+  if (platform && !selectPlatform([own], platform)) throw noPlatform(ctx, platform, platforms);
   return { ...base, platforms, ...(options.labels ? { labels: { ...(config.config?.Labels ?? {}) } } : {}) };
 }

@@ -65,7 +65,8 @@ export function parseManifest(body: string, headerType?: string | null): ParsedM
   const mediaType = (kindOf(headerType) ? headerType!.split(';')[0]!.trim() : json.mediaType) ?? '';
   const kind = kindOf(mediaType) ?? (Array.isArray(json.manifests) ? 'index' : 'manifest');
   const manifests = kind === 'index' ? (json.manifests ?? []).filter((d) => !isAttestation(d)) : [];
-  return { kind, mediaType: mediaType || (kind === 'index' ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest), manifests, config: json.config };
+  const fallbackType = kind === 'index' ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
+  return { kind, mediaType: mediaType || fallbackType, manifests, config: json.config };
 }
 
 /** `linux/arm64/v8` and `linux/arm64` name the same platform, as in containerd's normalisation. */

@@ -59,7 +59,8 @@ async function fetchToken(
   if (target.credentials) {
     if (!realmMayReceiveCredentials(url, target.host)) {
       throw new RegistryError(
-        `${req.image}: ${target.host} asks for credentials at token realm ${url.origin}, which is not https on ${target.host}'s domain; digestpin does not send credentials there`,
+        `${req.image}: ${target.host} asks for credentials at token realm ${url.origin}, which is not https on ` +
+          `${target.host}'s domain; digestpin does not send credentials there`,
         req.image,
         401,
       );
@@ -72,7 +73,8 @@ async function fetchToken(
     throw new RegistryError(
       target.credentials
         ? `${req.image}: the token server ${url.origin} refused the credentials for ${target.host} (HTTP ${response.status})`
-        : `${req.image}: the token server ${url.origin} refused an anonymous token for ${req.scope} (HTTP ${response.status}); ${target.credentialsHint ?? 'give credentials'}`,
+        : `${req.image}: the token server ${url.origin} refused an anonymous token for ${req.scope} ` +
+          `(HTTP ${response.status}); ${target.credentialsHint ?? 'give credentials'}`,
       req.image,
       response.status,
     );
@@ -84,7 +86,8 @@ async function fetchToken(
     parsed = undefined;
   }
   if (!parsed) {
-    throw new RegistryError(`${req.image}: the token server ${url.origin} gave no token (HTTP ${response.status})`, req.image, response.status);
+    const message = `${req.image}: the token server ${url.origin} gave no token (HTTP ${response.status})`;
+    throw new RegistryError(message, req.image, response.status);
   }
   return parsed;
 }

@@ -5,6 +5,7 @@ import { isMap, isScalar, isSeq, parse, Scalar, visit, type Document, type Node,
 import { FileError } from '../runtime/errors.js';
 import type { PinChange } from './types.js';
 import { columnOf, lineOf, lineStart, startsLine, type SourceFile } from './source.js';
+import { isDigest } from './reference.js';
 
 export interface PendingChange {
   key: string;
@@ -37,6 +38,7 @@ export type ScalarStyle = Scalar.Type | undefined;
 function plainIsSafe(value: string): boolean {
   if (value === '' || !/^[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*$/.test(value)) return false;
   if (/:$/.test(value)) return false;
+  if (isDigest(value)) return true;
   // Both schemas: `1.20` would be a number, `yes` a boolean under YAML 1.1.
   return parse(value) === value && parse(value, { version: '1.1' }) === value;
 }
@@ -244,8 +246,16 @@ export function removePair(src: SourceFile, map: YAMLMap, pair: Pair<unknown, un
   return { start: from, end: lineEnd + 1, text: '', changes: [change] };
 }
 
-/** Splices the edits into the text; returns the new text and each change with its line in the output. */
-export function applyEdits(src: SourceFile, edits: Edit[]): { text: string; changes: PinChange[] } {
+export interface Applied {
+  text: string;
+  /** Each change with its offset in the new text. */
+  located: { change: Omit<PinChange, 'line'>; offset: number }[];
+  /** Maps an offset in the old text to the new text (for offsets outside every edit). */
+  shift: (offset: number) => number;
+}
+
+/** Splices the edits into the text, refusing overlaps; returns the new text and where each change landed. */
+export function applyEdits(src: SourceFile, edits: Edit[]): Applied {
   const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.i - b.i).map((x) => x.e);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1]!;
@@ -256,17 +266,18 @@ export function applyEdits(src: SourceFile, edits: Edit[]): { text: string; chan
   }
   let text = '';
   let last = 0;
-  const located: { change: PendingChange; out: number }[] = [];
+  const located: Applied['located'] = [];
   for (const e of sorted) {
     text += src.text.slice(last, e.start);
-    for (const c of e.changes) located.push({ change: c, out: text.length + c.at });
+    for (const { at, ...change } of e.changes) located.push({ change, offset: text.length + at });
     text += e.text;
     last = e.end;
   }
   text += src.text.slice(last);
-  const changes = located.map(({ change, out }) => {
-    const { at: _at, ...rest } = change;
-    return { ...rest, line: lineOf(text, out) } as PinChange;
-  });
-  return { text, changes };
+  const shift = (offset: number) => {
+    let delta = 0;
+    for (const e of sorted) if (e.end <= offset) delta += e.text.length - (e.end - e.start);
+    return offset + delta;
+  };
+  return { text, located, shift };
 }

@@ -21,8 +21,9 @@ function keyLine(text: string, pair: Pair<unknown, unknown>): number {
   return lineOf(text, (pair.key as Node).range![0]);
 }
 
-function checkBlock(text: string, file: string, path: string, map: YAMLMap, options: LintOptions, out: LintProblem[]): void {
-  const at = (pair: Pair<unknown, unknown> | undefined) => (pair ? keyLine(text, pair) : lineOf(text, map.range![0]));
+function checkBlock(text: string, file: string, path: string, owner: Pair<unknown, unknown>, map: YAMLMap, options: LintOptions, out: LintProblem[]): void {
+  // Block-level problems point at the block's own key (`image:`), the others at the offending key.
+  const at = (pair: Pair<unknown, unknown> | undefined) => keyLine(text, pair ?? owner);
   const problem = (pair: Pair<unknown, unknown> | undefined, rule: string, message: string) =>
     out.push({ file, line: at(pair), severity: 'error', rule, message });
   const graph = findPair(map, 'graph');
@@ -61,7 +62,7 @@ function visitNode(text: string, file: string, node: unknown, path: string, opti
     const child = key === undefined ? path : path ? `${path}.${key}` : key;
     const value = pair.value;
     if (key && isImageKey(key) && isMap(value) && IMAGE_KEYS.some((k) => findPair(value, k))) {
-      checkBlock(text, file, child, value, options, out);
+      checkBlock(text, file, child, pair as Pair<unknown, unknown>, value, options, out);
     }
     visitNode(text, file, value, child, options, out);
   }

@@ -121,6 +121,8 @@ export function checkSharedAnchors(doc: Document.Parsed, text: string, file: str
     const at = used.get(anchor);
     if (at === undefined) continue;
     const msg = `'${what}' sits under anchor &${anchor}, which *${anchor} at line ${lineOf(text, at)} reuses; pinning would change both (allow aliases to do it anyway)`;
-    throw new FileError(file, lineOf(text, node.range![0]), msg);
+    // The anchor is written before the node's content (often on the key's line).
+    const anchorAt = text.lastIndexOf(`&${anchor}`, node.range![0]);
+    throw new FileError(file, lineOf(text, anchorAt >= 0 ? anchorAt : node.range![0]), msg);
   }
 }

@@ -13,6 +13,8 @@ import { splitRegistry } from './reference.js';
 export interface Planned {
   edits: Edit[];
   previousDigest?: string;
+  /** A map or list entry was created: later pins must see it, so the engine re-parses before them. */
+  structural?: boolean;
 }
 
 function createBlock(src: SourceFile, doc: Document.Parsed, pin: Pin, segments: readonly Segment[], depth: number, map: Parameters<typeof insertIntoMap>[2]): Planned {
@@ -30,7 +32,7 @@ function createBlock(src: SourceFile, doc: Document.Parsed, pin: Pin, segments: 
     entries = [{ key: rest[i] as string, value: entries, changeKey: formatPath(segments.slice(0, depth + i + 1)) }];
   }
   const last = (map.items[map.items.length - 1] as Pair<unknown, unknown> | undefined) ?? null;
-  return { edits: [insertIntoMap(src, doc, map, last, entries)] };
+  return { edits: [insertIntoMap(src, doc, map, last, entries)], structural: true };
 }
 
 function repositoryEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageBlock, path: string): Edit[] {

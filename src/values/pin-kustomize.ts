@@ -2,7 +2,7 @@
 // kept or set; the entry (and `images:` itself) is created when asked.
 import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { FileError } from '../runtime/errors.js';
-import type { Pin } from './types.js';
+import type { Pin, TagPolicy } from './types.js';
 import { checkSharedAnchors, findPair } from './path.js';
 import { columnOf, lineOf, type SourceFile } from './source.js';
 import { insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, replacePair, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
@@ -91,8 +91,16 @@ function newNameEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: Im
   return [insertIntoMap(src, doc, block.map, after, [{ key: 'newName', value: pin.repository, changeKey: `${key}.newName`, style: block.style }])];
 }
 
+/**
+ * kustomize renders `name:newTag@digest` when both are set, so by default the digest replaces newTag
+ * (the rendered image is then `name@sha256:...`); an explicit keep or set policy wins.
+ */
+function tagPolicy(pin: Pin): TagPolicy {
+  return pin.tag ?? { mode: 'remove' };
+}
+
 function tagEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageBlock, key: string): Edit[] {
-  const policy = pin.tag ?? { mode: 'keep' };
+  const policy = tagPolicy(pin);
   if (policy.mode === 'keep') return [];
   if (policy.mode === 'remove') return block.tag && block.digest ? [removePair(src, block.map, block.tag, `${key}.newTag`)] : [];
   if (block.tag) {
@@ -114,7 +122,7 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
   const key = `images[name=${name}]`;
   if (!entry) {
     if (!pin.createMissing) throw new FileError(src.file, imagesPair ? lineOf(src.text, (imagesPair.key as Node).range![0]) : undefined, `no images entry named '${name}' (create it with --create)`);
-    return { edits: [createEntry(src, doc, pin, name, root, imagesPair)] };
+    return { edits: [createEntry(src, doc, pin, name, root, imagesPair)], structural: true };
   }
   if (!pin.allowAlias) checkSharedAnchors(doc, src.text, src.file, [entry, ...(isScalar(seq) ? [] : [seq as Node])], key);
   const block = readBlock(entry, { repository: 'newName', tag: 'newTag', name: 'name' });
@@ -126,7 +134,7 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
     return { edits: edit ? [...edits, edit] : edits, previousDigest: previous };
   }
   const created = { key: 'digest', value: pin.digest, changeKey: `${key}.digest`, style: block.style };
-  if (block.tag && pin.tag?.mode === 'remove') {
+  if (block.tag && tagPolicy(pin).mode === 'remove') {
     edits.push(replacePair(src, block.tag, created, `${key}.newTag`));
     return { edits };
   }

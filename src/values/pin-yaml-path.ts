@@ -45,7 +45,8 @@ export function planYamlPath(src: SourceFile, pin: Pin, pathText: string): Plann
     }
     if (!allowAlias) checkSharedAnchors(doc, src.text, src.file, found.anchors, path);
     const last = (found.map.items[found.map.items.length - 1] as Pair<unknown, unknown> | undefined) ?? null;
-    return { edits: [insertIntoMap(src, doc, found.map, last, nested(segments, found.depth, pin.digest))] };
+    const edit = insertIntoMap(src, doc, found.map, last, nested(segments, found.depth, pin.digest));
+    return { edits: [edit], structural: rest.length > 1 };
   }
   if (found.kind !== 'found') throw found.error;
   // Walk again to the parent: it holds the pair (for an empty value) and a sibling `repository`.

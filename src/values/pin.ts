@@ -1,17 +1,15 @@
 // pinText: the engine's entry point. One parse per file, every pin planned as text edits against
 // the original bytes, spliced in once; bytes outside the edits are never touched.
-import { parseAllDocuments } from 'yaml';
+import { isMap, isSeq, parseAllDocuments } from 'yaml';
 import { FileError, InputError } from '../runtime/errors.js';
-import type { Pin, PinResult } from './types.js';
-import { parseSource } from './source.js';
-import { applyEdits, type Edit } from './edits.js';
+import type { Pin, PinChange, PinResult } from './types.js';
+import { lineOf, parseSource } from './source.js';
+import { applyEdits, type Applied, type Edit } from './edits.js';
 import { isDigest } from './reference.js';
 import { planHelm, type Planned } from './pin-helm.js';
 import { planKustomize } from './pin-kustomize.js';
 import { planYamlPath } from './pin-yaml-path.js';
-import { parsePath, walk } from './path.js';
-import { findPair } from './path.js';
-import { isMap, isSeq } from 'yaml';
+import { findPair, parsePath, walk } from './path.js';
 
 export interface PinOptions {
   /** Name used in errors and changes (the caller reads and writes the file). */
@@ -60,18 +58,46 @@ function verifyOutput(text: string, pins: readonly Pin[], file: string): void {
   }
 }
 
+/** Refuses two pins that write the same key (they would fight; the file would depend on pin order). */
+function checkDistinct(file: string, edits: readonly Edit[], seen: Set<string>): void {
+  for (const e of edits) {
+    for (const c of e.changes) {
+      if (c.kind !== 'removed' && seen.has(c.key)) throw new FileError(file, undefined, `two pins change the same YAML (${c.key})`);
+      seen.add(c.key);
+    }
+  }
+}
+
+/**
+ * Pins every target in one pass over one parse. Only when a pin creates keys, and more pins follow,
+ * is the text re-parsed, so that a second pin sees (and joins) what the first one created.
+ */
 export function pinText(text: string, pins: Pin[], options: PinOptions): PinResult {
   for (const pin of pins) validatePin(pin);
-  const src = parseSource(text, options.file);
-  const edits: Edit[] = [];
+  let src = parseSource(text, options.file);
+  let pending: Edit[] = [];
+  let located: Applied['located'] = [];
   let previousDigest: string | undefined;
-  for (const pin of pins) {
+  const seen = new Set<string>();
+  const flush = (reparse: boolean) => {
+    if (pending.length === 0) return;
+    const out = applyEdits(src, pending);
+    located = [...located.map((l) => ({ ...l, offset: out.shift(l.offset) })), ...out.located];
+    src = reparse ? parseSource(out.text, options.file) : { ...src, text: out.text };
+    pending = [];
+  };
+  pins.forEach((pin, i) => {
     const planned = plan(src, pin);
-    edits.push(...planned.edits);
+    checkDistinct(options.file, planned.edits, seen);
+    pending.push(...planned.edits);
     previousDigest ??= planned.previousDigest;
-  }
-  if (edits.length === 0) return { text, changed: false, changes: [], ...(previousDigest ? { previousDigest } : {}) };
-  const out = applyEdits(src, edits);
-  if (options.verify) verifyOutput(out.text, pins, options.file);
-  return { text: out.text, changed: out.text !== text, changes: out.changes, ...(previousDigest ? { previousDigest } : {}) };
+    if (planned.structural && i < pins.length - 1) flush(true);
+  });
+  flush(false);
+  const extra = previousDigest ? { previousDigest } : {};
+  if (located.length === 0) return { text, changed: false, changes: [], ...extra };
+  const out = src.text;
+  if (options.verify) verifyOutput(out, pins, options.file);
+  const changes: PinChange[] = located.sort((a, b) => a.offset - b.offset).map(({ change, offset }) => ({ ...change, line: lineOf(out, offset) }));
+  return { text: out, changed: out !== text, changes, ...extra };
 }

@@ -1,7 +1,7 @@
 // A Docker token server on loopback for token-auth registries: checks Basic credentials (or allows anonymous
 // pull), issues RS256 JWTs whose x5c cert is in the registry's rootcertbundle, and logs each request.
 import { createPrivateKey, createSign, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +125,9 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     issuer,
     rootCertPath: certPath,
     requests,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -78,6 +78,16 @@ describe('resolve against a real registry', () => {
     expect(lines[0]).toContain(`"HEAD /v2/ameide/multi/manifests/${multi.digest} HTTP/1.1" 200`);
   });
 
+  it('retries a 404 while a push is still running, then resolves what the push made', async () => {
+    const c = createRegistryClient({ dockerConfigPath: false, notFoundWindowMs: 30_000 });
+    const ref = `${a.host}/ameide/late:v1`;
+    const pending = c.resolve(ref);
+    const pushed = await pushImage(ref, { content: `late ${stamp}` });
+    const r = await pending;
+    expect(r.digest).toBe(pushed.digest);
+    expect(r.requests).toBeGreaterThan(1);
+  });
+
   it('the copy in the second registry has the same digest', async () => {
     expect((await client().resolve(`${b.host}/ameide/multi:v1`)).digest).toBe(multi.digest);
   });
@@ -108,7 +118,7 @@ describe('digestpin resolve (CLI)', () => {
     const logger = memoryLogger();
     const out: string[] = [];
     const code = await runCli(['resolve', ...argv], { logger, stdout: (t) => out.push(t), env: { DOCKER_CONFIG: '/nonexistent' } });
-    return { code, out, lines: logger.lines };
+    return { code, out, lines: logger.lines.filter((l) => !l.startsWith('debug:')) };
   }
 
   it('prints the digest, and with --json digest, kind, platforms and labels', async () => {
@@ -121,6 +131,16 @@ describe('digestpin resolve (CLI)', () => {
       mediaType: 'application/vnd.oci.image.index.v1+json',
       platforms: ['linux/amd64', 'linux/arm64'],
     });
+  });
+
+  it('--labels prints the labels after the digest', async () => {
+    const result = await cli(single.ref, '--labels');
+    expect(result.code).toBe(0);
+    expect(result.out[0]!.split('\n')).toEqual([
+      single.digest,
+      'org.opencontainers.image.revision=c0ffee1',
+      'org.opencontainers.image.source=https://github.com/ameide/agents',
+    ]);
   });
 
   it('--alias reaches a cluster-side name through the runner-side address', async () => {

@@ -2,7 +2,13 @@
 // attestations, one platform's digest, labels from the config, and content checks that catch a lying registry.
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkPushPullAgreement, createRegistryClient, MANIFEST_ACCEPT } from '../../../src/registry/index.js';
+import {
+  checkPushPullAgreement,
+  createRegistryClient,
+  disagreementMessage,
+  MANIFEST_ACCEPT,
+  parseReference,
+} from '../../../src/registry/index.js';
 import { AMD64, AMD64_DIGEST, ARM64_DIGEST, CONFIG, CONFIG_DIGEST, INDEX, INDEX_DIGEST, indexHeaders, sha256 } from './fixtures.js';
 
 const REG = 'https://reg.example.com';
@@ -130,11 +136,36 @@ describe('checkPushPullAgreement', () => {
     nock('http://localhost:5000').head(`/v2/ameide/agents/manifests/${INDEX_DIGEST}`).reply(200, '', indexHeaders);
     nock('http://127.0.0.1:5001')
       .head(`/v2/ameide/agents/manifests/${INDEX_DIGEST}`).reply(404)
-      .get(`/v2/ameide/agents/manifests/${INDEX_DIGEST}`).reply(404, '');
+      .get('/v2/ameide/agents/tags/list').query({ n: '1' }).reply(404, {});
     const check = await checkPushPullAgreement('localhost:5000/ameide/agents:dev', 'k3d-dev-reg:5000/ameide/agents', INDEX_DIGEST, client(), aliases);
     expect(check.agree).toBe(false);
     expect(check.message).toBe(
       `pushed to localhost:5000/ameide/agents but k3d-dev-reg:5000/ameide/agents (reached as 127.0.0.1:5001) does not serve ${INDEX_DIGEST}; they are two registries; push to the one the cluster pulls from, or copy the image there`,
     );
+  });
+});
+
+describe('disagreementMessage', () => {
+  it.each([
+    [
+      'localhost:5000/ameide/agents',
+      'localhost:5000/ameide/agent',
+      {},
+      'pushed to localhost:5000/ameide/agents but localhost:5000/ameide/agent does not serve D; the repository names differ (ameide/agents vs ameide/agent)',
+    ],
+    [
+      'localhost:5000/ameide/agents',
+      'k3d-dev-reg:5000/ameide/agents',
+      { 'k3d-dev-reg:5000': 'localhost:5000' },
+      'pushed to localhost:5000/ameide/agents but k3d-dev-reg:5000/ameide/agents (reached as localhost:5000) does not serve D; the same address answers differently for the two names; check credentials and the alias map',
+    ],
+    [
+      'ghcr.io/o/app',
+      'registry.internal/o/app',
+      {},
+      'pushed to ghcr.io/o/app but registry.internal/o/app does not serve D; they are two registries; push to the one the cluster pulls from, or copy the image there',
+    ],
+  ])('%s vs %s', (push, pull, aliases, sentence) => {
+    expect(disagreementMessage(parseReference(push), parseReference(pull), 'D', aliases)).toBe(sentence);
   });
 });

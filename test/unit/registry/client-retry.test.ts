@@ -98,7 +98,7 @@ describe('404 right after a push', () => {
   });
 
   it('after the window, says which image, registry and tag are missing', async () => {
-    nock(REG).head(PATH).times(20).reply(404).get(PATH).reply(404, { errors: [{ code: 'MANIFEST_UNKNOWN' }] });
+    nock(REG).head(PATH).times(20).reply(404).get('/v2/team/app/tags/list').query({ n: '1' }).reply(200, { name: 'team/app', tags: ['v0'] });
     const { waits, client: c } = client({ notFoundWindowMs: 5_000 });
     await expect(c.resolve(REF)).rejects.toThrow(
       `${REF}: registry reg.example.com does not serve tag 'v1' of repository 'team/app' (HTTP 404, still missing after 5 s)`,
@@ -108,7 +108,9 @@ describe('404 right after a push', () => {
   });
 
   it('tells a missing repository from a missing tag', async () => {
-    nock(REG).head(PATH).reply(404).get(PATH).reply(404, { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] });
+    nock(REG)
+      .head(PATH).reply(404)
+      .get('/v2/team/app/tags/list').query({ n: '1' }).reply(404, { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] });
     const { client: c } = client();
     await expect(c.resolve(REF, { waitForPush: false })).rejects.toThrow(
       `${REF}: repository 'team/app' does not exist on registry reg.example.com (HTTP 404)`,
@@ -117,7 +119,7 @@ describe('404 right after a push', () => {
 
   it('names the missing digest when verifying', async () => {
     const digest = `sha256:${'c'.repeat(64)}`;
-    nock(REG).head(`/v2/team/app/manifests/${digest}`).reply(404).get(`/v2/team/app/manifests/${digest}`).reply(404, '');
+    nock(REG).head(`/v2/team/app/manifests/${digest}`).reply(404).get('/v2/team/app/tags/list').query({ n: '1' }).reply(200, {});
     const { client: c } = client({ notFoundWindowMs: 0 });
     await expect(c.verify('reg.example.com/team/app', digest)).rejects.toThrow(
       `reg.example.com/team/app@${digest}: registry reg.example.com does not serve digest ${digest} of repository 'team/app' (HTTP 404)`,

@@ -57,8 +57,10 @@ export function applyModel(data: unknown, pin: Pin): unknown {
     } else if (pin.setRepository && pin.repository) entry.newName = pin.repository;
     block = entry;
   }
-  if (pin.tag?.mode === 'set') block[tagKey] = pin.tag.value;
-  if (pin.tag?.mode === 'remove') delete block[tagKey];
+  // Helm keeps the tag by default; kustomize drops newTag (it would render name:tag@digest).
+  const tag = pin.tag ?? { mode: t.kind === 'kustomize' ? 'remove' : 'keep' };
+  if (tag.mode === 'set') block[tagKey] = tag.value;
+  if (tag.mode === 'remove') delete block[tagKey];
   block.digest = pin.digest;
   return root;
 }

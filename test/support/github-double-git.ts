@@ -1,0 +1,107 @@
+// The double's storage: a real bare git repository driven by plumbing. Objects are written with hash-object, trees
+// are built in a throw-away index, and every ref update is a compare-and-swap (`git update-ref ref new old`).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exec } from '../../src/runtime/exec.js';
+
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'GitHub',
+  GIT_AUTHOR_EMAIL: 'noreply@github.test',
+  GIT_COMMITTER_NAME: 'GitHub',
+  GIT_COMMITTER_EMAIL: 'noreply@github.test',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
+export const ZERO_OID = '0'.repeat(40);
+
+export class BareRepo {
+  private constructor(readonly dir: string) {}
+
+  static async create(files: Record<string, string>, branch = 'main'): Promise<BareRepo> {
+    const dir = await mkdtemp(join(tmpdir(), 'digestpin-ghdouble-'));
+    await exec('git', ['init', '--bare', '--quiet', '--initial-branch', branch, dir], { env: IDENTITY });
+    const repo = new BareRepo(dir);
+    const tree = await repo.tree(undefined, Object.entries(files).map(([path, text]) => ({ path, text })));
+    const commit = await repo.commitTree(tree, undefined, 'initial');
+    if (!(await repo.compareAndSwap(`refs/heads/${branch}`, commit, ZERO_OID))) throw new Error('could not create base branch');
+    return repo;
+  }
+
+  private git(args: string[], options: { input?: string; env?: Record<string, string>; allowFailure?: boolean } = {}) {
+    return exec('git', args, { env: { ...IDENTITY, GIT_DIR: this.dir, ...options.env }, input: options.input, allowFailure: options.allowFailure, quiet: true });
+  }
+
+  async revParse(ref: string): Promise<string | undefined> {
+    const r = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { allowFailure: true });
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /** Texts of `rev:path` expressions in one `cat-file --batch`; `undefined` when missing, `null` when not a blob. */
+  async readBlobs(expressions: string[]): Promise<Array<string | null | undefined>> {
+    if (expressions.length === 0) return [];
+    const r = await this.git(['cat-file', '--batch'], { input: `${expressions.join('\n')}\n` });
+    const out = Buffer.from(r.stdout + '\n', 'utf8');
+    const texts: Array<string | null | undefined> = [];
+    let at = 0;
+    for (let i = 0; i < expressions.length; i += 1) {
+      const nl = out.indexOf(10, at);
+      const header = out.subarray(at, nl).toString('utf8');
+      at = nl + 1;
+      const m = /^[0-9a-f]{40} (\w+) (\d+)$/.exec(header);
+      if (!m) {
+        texts.push(undefined);
+        continue;
+      }
+      const size = Number(m[2]);
+      texts.push(m[1] === 'blob' ? out.subarray(at, at + size).toString('utf8') : null);
+      at += size + 1;
+    }
+    return texts;
+  }
+
+  /** Writes the files over `parent`'s tree (or an empty one) through a temporary index; returns the tree oid. */
+  async tree(parent: string | undefined, files: Array<{ path: string; text?: string }>): Promise<string> {
+    const work = await mkdtemp(join(tmpdir(), 'digestpin-ghidx-'));
+    try {
+      const env = { GIT_INDEX_FILE: join(work, 'index') };
+      const writes = files.filter((f) => f.text !== undefined);
+      await Promise.all(writes.map((f, i) => writeFile(join(work, `b${i}`), f.text ?? '')));
+      const shas = writes.length
+        ? (await this.git(['hash-object', '-w', '--stdin-paths'], { input: writes.map((_, i) => join(work, `b${i}`)).join('\n') + '\n' })).stdout.split('\n')
+        : [];
+      if (parent) await this.git(['read-tree', parent], { env });
+      const info = files.map((f) => (f.text === undefined ? `0 ${ZERO_OID}\t${f.path}` : `100644 ${shas[writes.indexOf(f)]}\t${f.path}`));
+      if (info.length) await this.git(['update-index', '--add', '--index-info'], { env, input: `${info.join('\n')}\n` });
+      return (await this.git(['write-tree'], { env })).stdout.trim();
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  async commitTree(tree: string, parent: string | undefined, message: string): Promise<string> {
+    const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'];
+    return (await this.git(args, { input: message })).stdout.trim();
+  }
+
+  /** `git update-ref ref new old`: succeeds only if the ref still holds `old` (ZERO_OID: must not exist). */
+  async compareAndSwap(ref: string, next: string, old: string): Promise<boolean> {
+    return (await this.git(['update-ref', ref, next, old], { allowFailure: true })).exitCode === 0;
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    return (await this.git(['merge-base', '--is-ancestor', ancestor, descendant], { allowFailure: true })).exitCode === 0;
+  }
+
+  async commitCount(ref: string): Promise<number> {
+    return Number((await this.git(['rev-list', '--count', ref])).stdout.trim());
+  }
+
+  async commitMessage(ref: string): Promise<string> {
+    return (await this.git(['log', '-1', '--format=%B', ref])).stdout.trim();
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
