@@ -24,6 +24,8 @@ export interface OctokitOptions {
   msPerSecond?: number;
   /** Gap between two mutations; GitHub asks for at least 1 s. Default 1000. */
   mutationGapMs?: number;
+  /** Gap between two requests that notify people (opening a PR, commenting). Default: the throttling plugin's 3 s. */
+  notificationGapMs?: number;
   /** Injected by tests to observe waits. */
   sleep?: (ms: number) => Promise<void>;
   userAgent?: string;
@@ -65,10 +67,21 @@ function mutationLock(gapMs: number, sleep: (ms: number) => Promise<void>) {
   };
 }
 
-/** A Bottleneck-shaped group that never delays: our own lock spaces mutations, not the plugin's shared 1 s queue. */
-const passThroughGroup = {
-  key: () => ({ schedule: async (...args: unknown[]) => (typeof args[0] === 'function' ? args[0](...args.slice(1)) : (args[1] as (...a: unknown[]) => unknown)(...args.slice(2))) }),
-};
+/**
+ * A Bottleneck-shaped group (`key(id).schedule([options,] fn, ...args)`) that spaces job starts `gapMs` apart. The
+ * throttling plugin only schedules a no-op through its write/notification groups, so spacing is all they do.
+ */
+function spacingGroup(gapMs: number, sleep: (ms: number) => Promise<void>) {
+  let next = 0;
+  const schedule = async (...args: unknown[]) => {
+    const [fn, ...rest] = (typeof args[0] === 'function' ? args : args.slice(1)) as [(...a: unknown[]) => unknown, ...unknown[]];
+    const start = Math.max(Date.now(), next);
+    next = start + gapMs;
+    if (start > Date.now()) await sleep(start - Date.now());
+    return fn(...rest);
+  };
+  return { key: () => ({ schedule }) };
+}
 
 export function createOctokit(options: OctokitOptions): GitHubClient {
   if (!options.token) throw new InputError('token', 'is empty; set GITHUB_TOKEN or pass a token');
@@ -98,7 +111,9 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
       id: `digestpin-${Math.random().toString(36).slice(2)}`,
       retryAfterBaseValue: unit,
       fallbackSecondaryRateRetryAfter: 60,
-      write: passThroughGroup as never,
+      // Our lock spaces mutations; the plugin's shared 1 s write queue would also delay GraphQL reads.
+      write: spacingGroup(0, sleep) as never,
+      ...(options.notificationGapMs !== undefined ? { notifications: spacingGroup(options.notificationGapMs, sleep) as never } : {}),
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },

@@ -74,7 +74,7 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   return out;
 }
 
-/** `- old` / `+ new` lines, as a GitOps PR body shows them. */
+/** Unified-diff lines (`-old` / `+new`, the marker directly before the line), as `pin --check` and PR bodies show them. */
 export function diffLines(before: string, after: string): string[] {
-  return lineDiff(before, after).map((d) => `${d.kind} ${d.text}`);
+  return lineDiff(before, after).map((d) => `${d.kind}${d.text}`);
 }

@@ -209,6 +209,21 @@ export function insertIntoMap(src: SourceFile, doc: Document.Parsed, map: YAMLMa
   return insertLines(src, Math.max(pairEnd(anchor) - 1, pairKeyStart(anchor)), lines);
 }
 
+/** Gives an empty block key (`image:` with nothing, or only comments, below it) its entries on new lines. */
+export function fillEmptyPair(src: SourceFile, doc: Document.Parsed, pair: Pair<unknown, unknown>, entries: NewEntry[]): Edit {
+  const colon = colonAfterKey(src, pair);
+  const nl = src.text.indexOf('\n', colon);
+  const rest = src.text.slice(colon + 1, nl === -1 ? undefined : nl).trim();
+  const keyStart = pairKeyStart(pair);
+  if ((rest !== '' && !rest.startsWith('#')) || !startsLine(src.text, keyStart)) {
+    throw new FileError(src.file, lineOf(src.text, keyStart), 'can only fill an empty key that is on its own line');
+  }
+  const unit = indentUnit(src, doc);
+  const lines: { line: string; change?: PendingChange }[] = [];
+  blockLines(entries, ' '.repeat(columnOf(src.text, keyStart) + unit), ' '.repeat(unit), undefined, lines);
+  return insertLines(src, colon, lines);
+}
+
 /** Turns `old: value` into `key: newValue` in place: a removed key's line is reused for a created one. */
 export function replacePair(src: SourceFile, pair: Pair<unknown, unknown>, entry: NewEntry, removedKey: string): Edit {
   const keyNode = pair.key as Scalar;

@@ -6,7 +6,7 @@ import type { Pin } from './types.js';
 import { checkSharedAnchors, findPair, formatPath, parsePath, type Segment } from './path.js';
 import { selectDocument } from './select.js';
 import { lineOf, type SourceFile } from './source.js';
-import { insertIntoMap, removePair, replacePair, setScalar, stringValue, type Edit, type NewEntry } from './edits.js';
+import { fillEmptyPair, insertIntoMap, isEmptyValue, removePair, replacePair, setScalar, stringValue, type Edit, type NewEntry } from './edits.js';
 import { globalRegistry, namesImage, readBlock, renderedRepositories, scalarTarget, type ImageBlock } from './block.js';
 import { splitRegistry } from './reference.js';
 
@@ -17,17 +17,21 @@ export interface Planned {
   structural?: boolean;
 }
 
+function blockEntries(pin: Pin, path: string): NewEntry[] {
+  if (!pin.repository) throw new InputError('repository', `creating '${path}' needs the image repository`);
+  const inner: NewEntry[] = [{ key: 'repository', value: pin.repository, changeKey: `${path}.repository` }];
+  if (pin.tag?.mode === 'set') inner.push({ key: 'tag', value: pin.tag.value, changeKey: `${path}.tag` });
+  inner.push({ key: 'digest', value: pin.digest, changeKey: `${path}.digest` });
+  return inner;
+}
+
 function createBlock(src: SourceFile, doc: Document.Parsed, pin: Pin, segments: readonly Segment[], depth: number, map: Parameters<typeof insertIntoMap>[2]): Planned {
   const path = formatPath(segments);
-  if (!pin.repository) throw new InputError('repository', `creating '${path}' needs the image repository`);
   const rest = segments.slice(depth);
   if (rest.some((s) => typeof s === 'number')) {
     throw new FileError(src.file, lineOf(src.text, map.range![0]), `'${path}' does not exist, and list items are never created`);
   }
-  const inner: NewEntry[] = [{ key: 'repository', value: pin.repository, changeKey: `${path}.repository` }];
-  if (pin.tag?.mode === 'set') inner.push({ key: 'tag', value: pin.tag.value, changeKey: `${path}.tag` });
-  inner.push({ key: 'digest', value: pin.digest, changeKey: `${path}.digest` });
-  let entries = inner;
+  let entries = blockEntries(pin, path);
   for (let i = rest.length - 1; i >= 0; i--) {
     entries = [{ key: rest[i] as string, value: entries, changeKey: formatPath(segments.slice(0, depth + i + 1)) }];
   }
@@ -113,8 +117,13 @@ export function planHelm(src: SourceFile, pin: Pin, pathText: string): Planned {
   }
   if (walk.kind !== 'found') throw walk.error;
   const node = walk.node;
+  if (isEmptyValue(node) && walk.pair && pin.createMissing) {
+    if (!pin.allowAlias) checkSharedAnchors(doc, src.text, src.file, walk.anchors, path);
+    return { edits: [fillEmptyPair(src, doc, walk.pair, blockEntries(pin, path))], structural: true };
+  }
   if (!isMap(node)) {
-    const what = node && 'value' in node ? `a scalar (${String((node as { value: unknown }).value)})` : 'not a map';
+    const empty = isEmptyValue(node) ? 'empty (create its keys with --create)' : undefined;
+    const what = empty ?? (node && 'value' in node ? `a scalar (${String((node as { value: unknown }).value)})` : 'not a map');
     const at = node?.range ? lineOf(src.text, node.range[0]) : undefined;
     throw new FileError(src.file, at, `'${path}' is ${what}, not an image block with repository/tag/digest`);
   }

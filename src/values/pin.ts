@@ -1,5 +1,5 @@
-// pinText: the engine's entry point. One parse per file, every pin planned as text edits against
-// the original bytes, spliced in once; bytes outside the edits are never touched.
+// pinText: the engine's entry point. One parse per file; every pin is planned as text edits against the
+// original bytes and spliced in, so bytes outside the edits never change. Pure: no I/O.
 import { isMap, isSeq, parseAllDocuments } from 'yaml';
 import { FileError, InputError } from '../runtime/errors.js';
 import type { Pin, PinChange, PinResult } from './types.js';

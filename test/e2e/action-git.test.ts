@@ -119,7 +119,7 @@ describe('the action on the plain-git backend', () => {
 describe('bad input ends with one ::error:: line and no commit', () => {
   const cases: Array<[string, () => Record<string, string>, RegExp]> = [
     ['a missing required input', () => ({ ...baseInputs(), environment: '' }), /^::error title=digestpin::input 'environment': is required/],
-    ['an unknown environment', () => ({ ...baseInputs({ 'values-file': '', config: CONFIG, environment: 'qa', 'image-ref': `${registry.host}/demo/example-service:e2e-1` }) }), /examples\/gitops\/digestpin.yaml: environment 'qa' is not defined/],
+    ['an unknown environment', () => ({ ...baseInputs({ 'values-file': '', key: '', config: CONFIG, environment: 'qa', 'image-ref': `${registry.host}/demo/example-service:e2e-1` }) }), /examples\/gitops\/digestpin.yaml: environment 'qa' is not defined/],
     ['a malformed image-ref', () => baseInputs({ 'image-ref': 'Demo/Example:latest' }), /image-ref.*Demo\/Example:latest/],
     ['a build failure', () => baseInputs({ context: 'test/fixtures/e2e/broken-build', image: 'demo/broken', registry: registry.host, 'image-tag': 'x' }), /buildx build failed.*BOGUS/i],
     [
@@ -162,7 +162,11 @@ describe('secrets', () => {
     try {
       expect(run.errors, run.stdout).toEqual([]);
       expect(run.outputs.operation).toBe('committed');
-      const everything = [run.stdout, run.stderr, JSON.stringify(run.outputs), run.summary, await repo.log(), await repo.read('environments/dev/example-service/values.yaml')].join('\n');
+      // ::add-mask:: is how the runner learns what to mask; it consumes those lines and never shows them.
+      expect(run.stdout).toContain(`::add-mask::${password}`);
+      expect(run.stdout).toContain(`::add-mask::${Buffer.from(`ci:${password}`).toString('base64')}`);
+      const shown = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+      const everything = [shown, run.stderr, JSON.stringify(run.outputs), run.summary, await repo.log(), await repo.read('environments/dev/example-service/values.yaml')].join('\n');
       expect(everything).not.toContain(password);
       expect(everything).not.toContain(Buffer.from(`ci:${password}`).toString('base64'));
     } finally {

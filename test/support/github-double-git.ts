@@ -1,6 +1,6 @@
-// The double's storage: a real bare git repository driven by plumbing. Objects are written with hash-object, trees
-// are built in a throw-away index, and every ref update is a compare-and-swap (`git update-ref ref new old`).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// The double's storage: a real bare git repository driven by plumbing. Objects, trees and commits are written by
+// `git fast-import` onto a scratch ref, and every branch update is a compare-and-swap (`git update-ref ref new old`).
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../../src/runtime/exec.js';
@@ -16,14 +16,14 @@ const IDENTITY = {
 export const ZERO_OID = '0'.repeat(40);
 
 export class BareRepo {
+  private scratch = 0;
   private constructor(readonly dir: string) {}
 
   static async create(files: Record<string, string>, branch = 'main'): Promise<BareRepo> {
     const dir = await mkdtemp(join(tmpdir(), 'digestpin-ghdouble-'));
     await exec('git', ['init', '--bare', '--quiet', '--initial-branch', branch, dir], { env: IDENTITY });
     const repo = new BareRepo(dir);
-    const tree = await repo.tree(undefined, Object.entries(files).map(([path, text]) => ({ path, text })));
-    const commit = await repo.commitTree(tree, undefined, 'initial');
+    const commit = await repo.commitFiles(undefined, Object.entries(files).map(([path, text]) => ({ path, text })), 'initial');
     if (!(await repo.compareAndSwap(`refs/heads/${branch}`, commit, ZERO_OID))) throw new Error('could not create base branch');
     return repo;
   }
@@ -60,28 +60,21 @@ export class BareRepo {
     return texts;
   }
 
-  /** Writes the files over `parent`'s tree (or an empty one) through a temporary index; returns the tree oid. */
-  async tree(parent: string | undefined, files: Array<{ path: string; text?: string }>): Promise<string> {
-    const work = await mkdtemp(join(tmpdir(), 'digestpin-ghidx-'));
-    try {
-      const env = { GIT_INDEX_FILE: join(work, 'index') };
-      const writes = files.filter((f) => f.text !== undefined);
-      await Promise.all(writes.map((f, i) => writeFile(join(work, `b${i}`), f.text ?? '')));
-      const shas = writes.length
-        ? (await this.git(['hash-object', '-w', '--stdin-paths'], { input: writes.map((_, i) => join(work, `b${i}`)).join('\n') + '\n' })).stdout.split('\n')
-        : [];
-      if (parent) await this.git(['read-tree', parent], { env });
-      const info = files.map((f) => (f.text === undefined ? `0 ${ZERO_OID}\t${f.path}` : `100644 ${shas[writes.indexOf(f)]}\t${f.path}`));
-      if (info.length) await this.git(['update-index', '--add', '--index-info'], { env, input: `${info.join('\n')}\n` });
-      return (await this.git(['write-tree'], { env })).stdout.trim();
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
-  }
-
-  async commitTree(tree: string, parent: string | undefined, message: string): Promise<string> {
-    const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'];
-    return (await this.git(args, { input: message })).stdout.trim();
+  /**
+   * Writes one commit of `files` over `parent` with a single `git fast-import` (blobs, tree and commit in one
+   * process) onto a scratch ref; the caller publishes it with compareAndSwap. `text: undefined` deletes the path.
+   */
+  async commitFiles(parent: string | undefined, files: Array<{ path: string; text?: string }>, message: string): Promise<string> {
+    const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+    const scratch = `refs/double-scratch/${process.pid}-${(this.scratch += 1)}`;
+    const lines = [
+      `commit ${scratch}\nmark :1\ncommitter GitHub <noreply@github.test> ${Math.floor(Date.now() / 1000)} +0000\n${data(message)}`,
+      parent ? `from ${parent}\n` : '',
+      ...files.map((f) => (f.text === undefined ? `D ${f.path}\n` : `M 100644 inline ${f.path}\n${data(f.text)}`)),
+      '\nget-mark :1\ndone\n',
+    ];
+    const r = await this.git(['fast-import', '--quiet', '--done'], { input: lines.join('') });
+    return r.stdout.trim();
   }
 
   /** `git update-ref ref new old`: succeeds only if the ref still holds `old` (ZERO_OID: must not exist). */

@@ -82,6 +82,10 @@ export class GitHubDouble {
     this.faults.push({ match, reply, times });
   }
 
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   /** Runs `action` (e.g. another run landing a commit) just before the next request matching `match` is served. */
   before(match: (ex: Exchange) => boolean, action: () => Promise<unknown>): void {
     this.hooks.push({ match, action });
@@ -200,9 +204,8 @@ export class GitHubDouble {
       ...(input.fileChanges?.additions ?? []).map((a) => ({ path: a.path, text: Buffer.from(a.contents, 'base64').toString('utf8') })),
       ...(input.fileChanges?.deletions ?? []).map((d) => ({ path: d.path })),
     ];
-    const tree = await this.git.tree(head, files);
     const message = input.message.body ? `${input.message.headline}\n\n${input.message.body}` : input.message.headline;
-    const oid = await this.git.commitTree(tree, head, message);
+    const oid = await this.git.commitFiles(head, files, message);
     if (!(await this.git.compareAndSwap(ref, oid, head))) throw stale();
     return { commit: { oid, url: `https://github.com/${this.owner}/${this.name}/commit/${oid}` } };
   }

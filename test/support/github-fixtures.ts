@@ -51,7 +51,7 @@ export function promotion(edits: FileEdit[], overrides: Partial<PromotionRequest
 /** Octokit with every wait scaled to 1 ms per second, no gap between mutations; as a CI run would make it otherwise. */
 export function fastOctokit(extra: { retries?: number; maxWaitSeconds?: number } = {}) {
   const logger = memoryLogger();
-  const octokit = createOctokit({ token: TOKEN, logger, msPerSecond: 1, mutationGapMs: 0, ...extra });
+  const octokit = createOctokit({ token: TOKEN, logger, msPerSecond: 1, mutationGapMs: 0, notificationGapMs: 0, ...extra });
   return { octokit, logger };
 }
 

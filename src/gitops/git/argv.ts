@@ -37,9 +37,12 @@ export function pushArgs(commit: string, plan: PushPlan): string[] {
   const ref = `refs/heads/${plan.branch}`;
   const lease = plan.lease === undefined ? [] : [`--force-with-lease=${ref}:${plan.lease}`];
   const options = (plan.pushOptions ?? []).flatMap((o) => ['-o', o]);
-  // push.negotiate: if the base moved since the clone, the server still tells us which commits it has, so the
-  // pack holds only the new objects instead of every blob of the tree (which a partial clone would fetch first).
-  return ['-c', 'push.negotiate=true', 'push', '--porcelain', '--no-verify', ...lease, ...options, 'origin', `${commit}:${ref}`];
+  // A branch push's parent may be a base head no ref points at any more; push.negotiate lets the server say it
+  // has it, so the pack holds only the new objects instead of every blob of the tree (which a partial clone
+  // would first fetch). A fast-forward push never needs it (git refuses before packing when the head moved),
+  // and skipping the extra round trip keeps the window for a race short.
+  const negotiate = plan.lease === undefined ? [] : ['-c', 'push.negotiate=true'];
+  return [...negotiate, 'push', '--porcelain', '--no-verify', ...lease, ...options, 'origin', `${commit}:${ref}`];
 }
 
 /** GitLab creates or updates a merge request from push options; values can't hold newlines. */

@@ -69,6 +69,6 @@ export async function commitTargets(
 ): Promise<{ commit: string; tree: string }> {
   await session.run(['add', '--', ...paths]);
   await session.run(['commit', '--quiet', '--no-verify', '--cleanup=strip', '--file=-'], { input: message });
-  const commit = await revParse(session, 'HEAD');
-  return { commit, tree: await revParse(session, `${commit}^{tree}`) };
+  const [commit = '', tree = ''] = (await session.run(['rev-parse', 'HEAD', 'HEAD^{tree}'])).stdout.split('\n');
+  return { commit, tree };
 }

@@ -15,21 +15,26 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = {
   attempts: 10,
-  baseDelayMs: 250,
+  baseDelayMs: 500,
   maxDelayMs: 30_000,
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   random: Math.random,
 };
 
-/** Delay before attempt `n` (1-based retry count): uniform in [0, min(cap, base * 2^n)]. Pure given `random`. */
-export function backoffDelay(n: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);
+/**
+ * Delay before retry `n` (1-based): uniform in [0, min(cap, unit * 2^n)], where the unit is the larger of the base
+ * delay and the losing attempt's own duration. Racers then spread over a window that scales with how long one
+ * read-and-commit takes, so a slow or busy API does not make every retry collide again. Pure given `random`.
+ */
+export function backoffDelay(n: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>, attemptMs = 0): number {
+  const ceiling = Math.min(policy.maxDelayMs, Math.max(policy.baseDelayMs, attemptMs) * 2 ** n);
   return Math.round(policy.random() * ceiling);
 }
 
 /** Runs `attempt` until it returns; only 'stale' races are retried. `what` names the branch for the final error. */
 export async function retryOnStale<T>(policy: RetryPolicy, what: string, attempt: (n: number) => Promise<T>): Promise<T> {
   for (let n = 0; ; n += 1) {
+    const started = Date.now();
     try {
       return await attempt(n);
     } catch (error) {
@@ -37,7 +42,7 @@ export async function retryOnStale<T>(policy: RetryPolicy, what: string, attempt
       if (n + 1 >= policy.attempts) {
         throw new GitOpsError(`${what} kept moving: gave up after ${policy.attempts} attempts (${error.message})`);
       }
-      await policy.sleep(backoffDelay(n + 1, policy));
+      await policy.sleep(backoffDelay(n + 1, policy, Date.now() - started));
     }
   }
 }

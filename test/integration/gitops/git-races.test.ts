@@ -36,11 +36,10 @@ describe('races on a real bare repository', () => {
     repos.push(repo);
     const base = await repo.head();
     const workDir = await tempWorkDir();
-    const logger = memoryLogger();
-    const backend = createGitBackend({ remote: repo.url, workDir, logger, sleep: realSleep });
-
-    const results = await pool(10, services.map((s, i) => () =>
-      backend.promote(promotion(repo.url, [pinEdit(`apps/${s}/values.yaml`, s, digest(i + 1))]))));
+    const loggers = services.map(() => memoryLogger());
+    const results = await pool(8, services.map((s, i) => () =>
+      createGitBackend({ remote: repo.url, workDir, logger: loggers[i]!, sleep: realSleep })
+        .promote(promotion(repo.url, [pinEdit(`apps/${s}/values.yaml`, s, digest(i + 1))]))));
 
     expect(results.map((r) => r.operation)).toEqual(services.map(() => 'committed'));
     for (const [i, s] of services.entries()) expect(await repo.readFile(`apps/${s}/values.yaml`)).toBe(valuesFile(s, digest(i + 1)));
@@ -48,9 +47,9 @@ describe('races on a real bare repository', () => {
     expect(history).toHaveLength(50);
     expect(new Set(history)).toEqual(new Set(results.map((r) => r.commitSha)));
     // The races really happened: some pushes were rejected and retried.
-    const retries = logger.lines.filter((l) => l.includes('lost a race'));
-    expect(retries.length).toBeGreaterThan(0);
-    console.log(`direct race: ${retries.length} retries, ${results.reduce((n, r) => n + r.calls, 0)} git network calls`);
+    const retries = loggers.map((l) => l.lines.filter((line) => line.includes('lost a race')).length);
+    expect(Math.max(...retries)).toBeGreaterThan(0);
+    console.log(`direct race: ${retries.reduce((a, b) => a + b)} retries, at most ${Math.max(...retries)} for one run, ${results.reduce((n, r) => n + r.calls, 0)} git network calls`);
   });
 
   it('leaves exactly one promotion branch with the last write after 20 parallel pull-request promotions', async () => {

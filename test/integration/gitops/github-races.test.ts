@@ -27,7 +27,7 @@ describe('GitHub backend races', () => {
         i < 25
           ? pinEdit(`apps/s${i}/values.yaml`, `s${i}`, digestOf(`s${i}`))
           : pinEdit('shared/values.yaml', `k${i - 25}`, digestOf(`k${i - 25}`), { yamlPath: `services.k${i - 25}.digest` });
-      return backendFor(double, { baseDelayMs: 20, maxDelayMs: 2_000 }).backend.promote(promotion([edit], { mode: 'direct' }));
+      return backendFor(double, { baseDelayMs: 20, maxDelayMs: 20_000 }).backend.promote(promotion([edit], { mode: 'direct' }));
     });
     const results = await Promise.all(runs);
     expect(results.map((r) => r.operation)).toEqual(Array(50).fill('committed'));

@@ -44,7 +44,7 @@ describe('digestpin pin', () => {
     write('values.yaml', VALUES);
     const r = await cli(['pin', '--file', 'values.yaml', '--key', 'image', '--digest', D1, '--remove-tag', '--check']);
     expect(r.code).toBe(0);
-    expect(r.out).toEqual([`values.yaml would change: image.digest ${D1} (was unset)`, '-   tag: 1.0.0', `+   digest: ${D1}`]);
+    expect(r.out).toEqual([`values.yaml would change: image.digest ${D1} (was unset)`, '-  tag: 1.0.0', `+  digest: ${D1}`]);
     expect(read('values.yaml')).toBe(VALUES);
   });
 

@@ -76,6 +76,7 @@ const CASES: Case[] = [
   { file: 'nested-seq-dash-key.yaml', pin: helm('workers[0].image'), diff: [['+', 5, `    digest: ${D1}`]] },
   { file: 'tag-remove-last-line.yaml', pin: helm('image', { tag: { mode: 'remove' } }), diff: [['-', 3, '  tag: 1.0.0'], ['+', 3, `  digest: ${D1}`]] },
   { file: 'helm-sha512.yaml', pin: helm('image', { digest: D512 }), diff: [['-', 3, '  digest: ""'], ['+', 3, `  digest: "${D512}"`]] },
+  { file: 'helm-empty-block.yaml', pin: helm('image', { repository: 'ghcr.io/acme/web', createMissing: true }), diff: [['+', 3, '  repository: ghcr.io/acme/web'], ['+', 4, `  digest: ${D1}`]] },
   { file: 'crlf.yaml', pin: helm('image'), diff: [['+', 5, `  digest: ${D1}`]] },
   { file: 'bom.yaml', pin: helm('image'), diff: [['-', 3, '  digest: ""'], ['+', 3, `  digest: "${D1}"`]] },
   { file: 'bom-crlf-no-final-newline.yaml', pin: helm('image'), diff: [['+', 4, `  digest: ${D1}`]] },

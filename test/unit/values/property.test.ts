@@ -41,6 +41,24 @@ describe('pinning generated files', () => {
     );
   });
 
+  it('every block pinned in one call: output = model applied pin by pin, and only block lines change', () => {
+    const withBlocks = file.filter((f) => f.blocks.length > 1);
+    fc.assert(
+      fc.property(withBlocks, fc.array(tagPolicy, { minLength: 8, maxLength: 8 }), (f, tags) => {
+        const pins: Pin[] = f.blocks.map((path, i) => ({ target: { kind: 'helm', path }, digest: D1, tag: tags[i % tags.length]! }));
+        const result = pinText(f.text, pins, { file: 'gen.yaml' });
+        const model = pins.reduce((data, pin) => applyModel(data, pin), parseDocs(f.text)[0]);
+        expect(parseDocs(result.text)).toEqual([model]);
+        expect(result.text.startsWith('\uFEFF')).toBe(f.text.startsWith('\uFEFF'));
+        for (const d of lineDiff(f.text, result.text)) expect(d.text).toMatch(/(repository|tag|digest):/);
+        for (const c of result.changes.filter((x) => x.kind !== 'removed')) {
+          expect(result.text.split('\n')[c.line - 1]).toContain(c.key.split('.').pop()!);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('yaml-path targets on existing string scalars: exactly that line changes', () => {
     fc.assert(
       fc.property(file, fc.nat(), (f, pick) => {
@@ -72,3 +90,48 @@ function stringLeaves(text: string): string[] {
   visit(parseDocs(text)[0], '', false);
   return out;
 }
+
+const kustomization = fc
+  .record({
+    entries: fc.uniqueArray(
+      fc.record({
+        name: fc.constantFrom('nginx', 'redis', 'ghcr.io/acme/web', 'api'),
+        newName: fc.option(fc.constantFrom('registry.example.com/mirror/x', 'localhost:5000/y'), { nil: undefined }),
+        newTag: fc.option(fc.constantFrom('1.0.0', '"2.1"', 'latest'), { nil: undefined }),
+        digest: fc.option(fc.constantFrom(`sha256:${'2'.repeat(64)}`, '""'), { nil: undefined }),
+      }),
+      { minLength: 0, maxLength: 4, selector: (e) => e.name },
+    ),
+    indent: fc.constantFrom('', '  '),
+    crlf: fc.boolean(),
+    comment: fc.boolean(),
+  })
+  .map(({ entries, indent, crlf, comment }) => {
+    const lines = ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', `${indent}- deployment.yaml`];
+    if (entries.length) lines.push('images:');
+    for (const e of entries) {
+      if (comment) lines.push(`${indent}# ${e.name}`);
+      lines.push(`${indent}- name: ${e.name}`);
+      if (e.newName) lines.push(`${indent}  newName: ${e.newName}`);
+      if (e.newTag) lines.push(`${indent}  newTag: ${e.newTag}`);
+      if (e.digest) lines.push(`${indent}  digest: ${e.digest}`);
+    }
+    const eol = crlf ? '\r\n' : '\n';
+    return { text: lines.join(eol) + eol, names: entries.map((e): string => e.name) };
+  });
+
+describe('pinning generated kustomizations', () => {
+  it('output = model(input); existing entries change only their own lines', () => {
+    fc.assert(
+      fc.property(kustomization, fc.constantFrom('nginx', 'redis', 'ghcr.io/acme/web', 'api', 'new'), tagPolicy, fc.boolean(), (k, name, tag, keepDefault) => {
+        const pin: Pin = { target: { kind: 'kustomize', name }, digest: D1, createMissing: true, ...(keepDefault ? {} : { tag }) };
+        const result = pinText(k.text, [pin], { file: 'kustomization.yaml', verify: true });
+        expect(parseDocs(result.text)).toEqual([applyModel(parseDocs(k.text)[0], pin)]);
+        const diff = lineDiff(k.text, result.text);
+        if (k.names.includes(name)) for (const d of diff) expect(d.text).toMatch(/^\s*(newTag|digest):/);
+        else expect(diff.every((d) => d.kind === '+')).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -112,9 +112,9 @@ export function imagePaths(node: YNode, path = ''): string[] {
 }
 
 export const file = fc
-  .record({ root: tree, unit: fc.constantFrom(2, 4), crlf: fc.boolean(), finalNewline: fc.boolean(), header: fc.boolean() })
-  .map(({ root, unit, crlf, finalNewline, header }) => {
+  .record({ root: tree, unit: fc.constantFrom(2, 4), crlf: fc.boolean(), finalNewline: fc.boolean(), header: fc.boolean(), bom: fc.boolean() })
+  .map(({ root, unit, crlf, finalNewline, header, bom }) => {
     const eol = crlf ? '\r\n' : '\n';
     const lines = [...(header ? ['# generated values', ''] : []), ...render(root, 0, unit)];
-    return { text: lines.join(eol) + (finalNewline ? eol : ''), blocks: imagePaths(root), root };
+    return { text: (bom ? '\uFEFF' : '') + lines.join(eol) + (finalNewline ? eol : ''), blocks: imagePaths(root), root };
   });

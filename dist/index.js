@@ -1,0 +1,4 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{a}from"./chunks/chunk-BAXIUDRY.js";import{c}from"./chunks/chunk-3CV4QPCD.js";import{j as s}from"./chunks/chunk-HOSIISTP.js";var p=r=>r.replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A"),d=r=>p(r).replace(/:/g,"%3A").replace(/,/g,"%2C");function n(r,t,e={}){let i=Object.entries(e).filter(([,o])=>o!==void 0&&o!=="").map(([o,g])=>`${o}=${d(String(g))}`).join(",");return`::${r}${i?` ${i}`:""}::${p(c(t))}`}async function m(r=process.env){try{let t=a(r),{runAction:e}=await import("./chunks/run-action-YCHNQMCF.js");await e(t,r)}catch(t){let e=t.context;process.stdout.write(`${n("error",s(t),{file:e?.file,line:e?.line,title:"digestpin"})}
+`),r.DIGESTPIN_DEBUG&&t instanceof Error&&t.stack&&process.stdout.write(`${n("debug",t.stack)}
+`),process.exitCode=1}}await m();
