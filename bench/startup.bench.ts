@@ -70,4 +70,5 @@ async function buildOverhead(rounds: number): Promise<void> {
 }
 
 coldStart(Number(process.env.ROUNDS ?? 30));
-await buildOverhead(Number(process.env.BUILD_ROUNDS ?? 5));
+const buildRounds = Number(process.env.BUILD_ROUNDS ?? 5);
+if (buildRounds > 0) await buildOverhead(buildRounds);

@@ -53,7 +53,7 @@ function renderHuman(result: PipelineResult, dryRun: boolean): string {
   const lines = [
     `digest:    ${result.digest}`,
     `pinned:    ${result.pinnedRef}`,
-    `operation: ${p.operation} (${operationText(p.operation)})${dryRun ? ' [dry run]' : ''}`,
+    `operation: ${p.operation}${operationText(p.operation) === p.operation ? '' : ` (${operationText(p.operation)})`}${dryRun ? ' [dry run]' : ''}`,
   ];
   if (p.branch) lines.push(`branch:    ${p.branch}`);
   if (p.commitSha) lines.push(`commit:    ${p.commitSha}`);
@@ -70,7 +70,7 @@ export async function runPipelineCommand(
   synopsis: string,
 ): Promise<number> {
   const options: NonNullable<ParseArgsConfig['options']> = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
-  for (const [flag, spec] of Object.entries(flags)) options[flag] = { type: spec.type, multiple: spec.multiple };
+  for (const [flag, spec] of Object.entries(flags)) options[flag] = spec.multiple ? { type: spec.type, multiple: true } : { type: spec.type };
   const { values } = parseCommandArgs(command, argv, options);
   if (values.help) {
     io.stdout(helpText(command, synopsis, flags));

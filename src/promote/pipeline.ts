@@ -115,7 +115,7 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   const resolution = await logger.group('Registry', async () => {
     logger.info(serviceLine(svc, 'start', `verifying the digest at ${pullSide(request, pushed.push).registry}`));
     const r = await verifyAtPullSide(request, pushed, deps);
-    logger.info(serviceLine(svc, 'done', `${formatReference(r.reference)} serves ${r.digest} (${r.kind}${r.platforms.length ? `: ${r.platforms.join(', ')}` : ''})`));
+    logger.info(serviceLine(svc, 'done', `${formatReference({ registry: r.reference.registry, repository: r.reference.repository })} serves ${r.digest} (${r.kind}${r.platforms.length ? `: ${r.platforms.join(', ')}` : ''})`));
     return r;
   });
   const pull = pullSide(request, pushed.push);

@@ -193,14 +193,17 @@ export function interceptGitHub(handler: Handler, options: { origin?: string; pr
     violations.push(...bad.map((w) => `${method} ${url.pathname} reply: ${w}`));
     return [reply.status, out, { 'content-type': 'application/json; charset=utf-8', ...reply.headers }];
   };
-  for (const method of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE']) 
-    scope.intercept(/.*/, method).reply((req: Request) =>
+  const interceptors = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].map((method) => {
+    const interceptor = scope.intercept(/.*/, method);
+    interceptor.reply((req: Request) =>
       respond(req).catch((error: Error) => {
         if (error instanceof DroppedConnection) throw error;
         violations.push(`${method} ${req.url}: the contract check failed: ${error.message}`);
         return [500, { message: `contract check failed: ${error.message}` }, {}];
       }),
     );
+    return interceptor;
+  });
   return {
     log,
     violations,
@@ -211,8 +214,7 @@ export function interceptGitHub(handler: Handler, options: { origin?: string; pr
       requests = 0;
     },
     stop: () => {
-      scope.persist(false);
-      nock.cleanAll();
+      for (const interceptor of interceptors) nock.removeInterceptor(interceptor);
     },
   };
 }
