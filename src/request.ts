@@ -1,24 +1,16 @@
 // The validated, frozen request every phase works from. inputs.ts (action) and commands/* (CLI) build it;
 // nothing downstream reads inputs or environment variables again.
+import type { BuildRequest } from './build/types.js';
 import type { Credentials } from './registry/types.js';
 import type { PinTarget, TagPolicy } from './values/types.js';
 import type { PullRequestOptions } from './gitops/types.js';
 
-export interface BuildSpec {
-  context: string;
-  file?: string;
-  platforms: string[];
+/** The build inputs: buildx's request without what the pipeline derives (tags, metadata file). */
+export type BuildSpec = Omit<BuildRequest, 'tags' | 'metadataFile' | 'buildArgs'> & {
   buildArgs: string[];
-  target?: string;
-  labels: string[];
+  /** Tags besides the one digestpin derives: full references or bare tags. */
   extraTags: string[];
-  provenance?: string;
-  sbom?: string;
-  cacheFrom: string[];
-  cacheTo: string[];
-  builder?: string;
-  push: boolean;
-}
+};
 
 /** Where the image comes from: built here, pushed by someone else, or named by digest (promotion, rollback). */
 export type ImageSource =
