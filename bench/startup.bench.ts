@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { startRegistry } from '../test/support/registry-server.js';
-import { gitopsRepo } from '../test/support/gitops-repo.js';
+import { createBareRepo } from '../test/support/git-fixtures.js';
 import { runActionBundle, cleanup, NODE24, ROOT } from '../test/support/action-runner.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -40,7 +40,7 @@ function coldStart(rounds: number): void {
 async function buildOverhead(rounds: number): Promise<void> {
   const registry = await startRegistry();
   const values = 'image:\n  repository: REG/demo/example-service\n  tag: "x"\n  digest: ""\n'.replace('REG', registry.host);
-  const repo = await gitopsRepo({ 'envs/dev/values.yaml': values });
+  const repo = await createBareRepo({ 'envs/dev/values.yaml': values });
   const meta = mkdtempSync(join(tmpdir(), 'digestpin-bench-'));
   const build: number[] = [];
   const full: number[] = [];
@@ -61,7 +61,7 @@ async function buildOverhead(rounds: number): Promise<void> {
   } finally {
     rmSync(meta, { recursive: true, force: true });
     await registry.stop();
-    await repo.remove();
+    await repo.cleanup();
   }
   console.log(`\nbuildx build of examples/service (linux/amd64+arm64, provenance, push), ${rounds} interleaved runs (median):`);
   console.log(`  docker buildx build alone                       ${ms(median(build))}`);

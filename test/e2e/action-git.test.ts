@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { startRegistry, type RegistryServer } from '../support/registry-server.js';
 import { cleanup, runActionBundle, NODE24, ROOT, type ActionRun } from '../support/action-runner.js';
-import { gitopsRepo, type GitOpsRepo } from '../support/gitops-repo.js';
+import { createBareRepo, type BareRepo } from '../support/git-fixtures.js';
 
 const VALUES = `# example-service in dev
 replicaCount: 1
@@ -19,7 +19,7 @@ const CONFIG = 'examples/gitops/digestpin.yaml';
 
 let registry: RegistryServer;
 let other: RegistryServer;
-let repo: GitOpsRepo;
+let repo: BareRepo;
 let first: ActionRun;
 
 function baseInputs(extra: Record<string, string> = {}): Record<string, string> {
@@ -36,17 +36,9 @@ function baseInputs(extra: Record<string, string> = {}): Record<string, string> 
   };
 }
 
-async function manifestDigest(host: string, repository: string, reference: string): Promise<string | null> {
-  const r = await fetch(`http://${host}/v2/${repository}/manifests/${reference}`, {
-    method: 'HEAD',
-    headers: { accept: 'application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json' },
-  });
-  return r.ok ? r.headers.get('docker-content-digest') : null;
-}
-
 beforeAll(async () => {
   [registry, other] = await Promise.all([startRegistry(), startRegistry()]);
-  repo = await gitopsRepo({ 'environments/dev/example-service/values.yaml': VALUES, 'README.md': '# gitops\n' });
+  repo = await createBareRepo({ 'environments/dev/example-service/values.yaml': VALUES, 'README.md': '# gitops\n' });
   first = await runActionBundle({
     ...baseInputs(),
     context: 'examples/service',
@@ -61,7 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   cleanup(first);
   await Promise.all([registry?.stop(), other?.stop()]);
-  await repo?.remove();
+  await repo?.cleanup();
 });
 
 describe('the action on the plain-git backend', () => {
@@ -72,7 +64,7 @@ describe('the action on the plain-git backend', () => {
   it('builds, pushes, verifies at the pull side and pins dev in one direct commit', async () => {
     expect(first.errors, first.stdout).toEqual([]);
     expect(first.exitCode).toBe(0);
-    const registryDigest = await manifestDigest(registry.host, 'demo/example-service', 'e2e-1');
+    const registryDigest = (await registry.manifest('demo/example-service', 'e2e-1')).digest;
     expect(first.outputs.digest).toBe(registryDigest);
     expect(first.outputs['pinned-ref']).toBe(`k3d-dev-reg:5000/demo/example-service@${registryDigest}`);
     expect(first.outputs['image-ref']).toBe(`${registry.host}/demo/example-service@${registryDigest}`);
@@ -83,10 +75,10 @@ describe('the action on the plain-git backend', () => {
   });
 
   it('changes exactly the tag and digest lines', async () => {
-    const after = await repo.read('environments/dev/example-service/values.yaml');
+    const after = await repo.readFile('environments/dev/example-service/values.yaml');
     const expected = VALUES.replace('tag: "bootstrap"', 'tag: "e2e-1"').replace('digest: ""', `digest: "${first.outputs.digest}"`);
     expect(after).toBe(expected);
-    expect(await repo.commitCount()).toBe(2);
+    expect(Number(await repo.git(['rev-list', '--count', 'main']))).toBe(2);
   });
 
   it('logs by phase with service lines and writes the job summary', () => {
@@ -109,7 +101,7 @@ describe('the action on the plain-git backend', () => {
       expect(again.errors, again.stdout).toEqual([]);
       expect(again.outputs.operation).toBe('unchanged');
       expect(again.outputs.digest).toBe(first.outputs.digest);
-      expect(await repo.commitCount()).toBe(2);
+      expect(Number(await repo.git(['rev-list', '--count', 'main']))).toBe(2);
     } finally {
       cleanup(again);
     }
@@ -166,7 +158,7 @@ describe('secrets', () => {
       expect(run.stdout).toContain(`::add-mask::${password}`);
       expect(run.stdout).toContain(`::add-mask::${Buffer.from(`ci:${password}`).toString('base64')}`);
       const shown = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
-      const everything = [shown, run.stderr, JSON.stringify(run.outputs), run.summary, await repo.log(), await repo.read('environments/dev/example-service/values.yaml')].join('\n');
+      const everything = [shown, run.stderr, JSON.stringify(run.outputs), run.summary, await repo.git(['log', '--all', '--format=%H%n%an <%ae>%n%B']), await repo.readFile('environments/dev/example-service/values.yaml')].join('\n');
       expect(everything).not.toContain(password);
       expect(everything).not.toContain(Buffer.from(`ci:${password}`).toString('base64'));
     } finally {

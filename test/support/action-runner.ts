@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { gitIdentityEnv } from './git-fixtures.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 /** node_modules/.bin/node is the node@24 package: the runtime `runs.using: node24` gives. */
@@ -59,10 +60,7 @@ export async function runActionBundle(inputs: Record<string, string>, env: Recor
       GITHUB_RUN_ID: '4242',
       GITHUB_SERVER_URL: 'https://github.com',
       RUNNER_TEMP: join(dir, 'runner-temp'),
-      GIT_AUTHOR_NAME: 'e2e',
-      GIT_AUTHOR_EMAIL: 'e2e@digestpin.invalid',
-      GIT_COMMITTER_NAME: 'e2e',
-      GIT_COMMITTER_EMAIL: 'e2e@digestpin.invalid',
+      ...gitIdentityEnv,
       ...inputEnv,
       ...env,
     },

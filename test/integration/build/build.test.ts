@@ -8,14 +8,14 @@ import { dockerLogin, runBuild, type BuildRequest, type BuildResult } from '../.
 import { ExecError, RegistryError } from '../../../src/runtime/errors.js';
 import { exec } from '../../../src/runtime/exec.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
-import { startRegistry, type LocalRegistry } from './local-registry.js';
+import { startRegistry, type RegistryServer } from '../../support/registry-server.js';
 
 const SERVICE = resolve(import.meta.dirname, '../../../examples/service');
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const USER = { username: 'builder', password: 'pw-Zq81-never-shown' };
 
-let registry: LocalRegistry;
-let authRegistry: LocalRegistry;
+let registry: RegistryServer;
+let authRegistry: RegistryServer;
 let temp: string;
 /** Tags the docker driver left in the local image store, removed in afterAll. */
 const pushedNames: string[] = [];
@@ -41,7 +41,7 @@ async function listing(dir: string): Promise<string[]> {
 
 beforeAll(async () => {
   temp = await mkdtemp(join(tmpdir(), 'digestpin-build-it-'));
-  [registry, authRegistry] = await Promise.all([startRegistry(), startRegistry(USER)]);
+  [registry, authRegistry] = await Promise.all([startRegistry(), startRegistry({ kind: 'htpasswd', ...USER })]);
 });
 
 afterAll(async () => {

@@ -52,10 +52,10 @@ describe('GraphQL documents validate against GitHub schema', () => {
 });
 
 describe('retry', () => {
-  it('backoff is full jitter under min(cap, max(base, attempt time) * 2^n)', () => {
+  it('backoff is full jitter under min(cap, max(base, 2 * attempt time) * 2^n)', () => {
     const p = { baseDelayMs: 100, maxDelayMs: 1000, random: () => 1 };
     expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, p))).toEqual([200, 400, 800, 1000, 1000]);
-    expect(backoffDelay(1, p, 300)).toBe(600);
+    expect(backoffDelay(1, p, 150)).toBe(600);
     expect(backoffDelay(3, { ...p, random: () => 0 })).toBe(0);
   });
 
