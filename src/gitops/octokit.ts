@@ -104,7 +104,8 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
       debug: (m: string) => log?.debug(redact(m)),
       info: (m: string) => log?.debug(redact(m)),
       warn: (m: string) => log?.warning(redact(m)),
-      error: (m: string) => log?.error(redact(m)),
+      // Octokit logs every failed request here; the one top-level catch reports the failure that matters.
+      error: (m: string) => log?.debug(redact(m)),
     },
     retry: { retries, retryAfterBaseValue: unit, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     throttle: {

@@ -10,10 +10,10 @@
 // changed files, or `unchanged`.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DigestpinError, GitOpsError } from '../../runtime/errors.js';
+import { DigestpinError, GitOpsError, InputError } from '../../runtime/errors.js';
 import { exec as defaultExec, type Exec } from '../../runtime/exec.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { ChangedFile, GitOpsBackend, PromotionRequest, PromotionResult } from '../types.js';
+import type { ChangedFile, FileEdit, FileEditResult, GitOpsBackend, PromotionRequest, PromotionResult } from '../types.js';
 import { checkTargetPath, gitLabPushOptions, parseMergeRequest, pushArgs, type PushPlan } from './argv.js';
 import { backoffDelay, nextRetry, type RetryState } from './backoff.js';
 import { classifyGitFailure, GitCommandError, gitDetail, gitFailureMessage, pushRejection } from './failure.js';
@@ -51,15 +51,27 @@ export function createGitBackend(options: GitBackendOptions): GitOpsBackend {
 async function promoteWithGit(options: GitBackendOptions, request: PromotionRequest): Promise<PromotionResult> {
   const paths = [...new Set(request.edits.map((e) => checkTargetPath(e.path)))];
   if (paths.length === 0) throw new GitOpsError('nothing to promote: the request has no file edits');
+  if (request.mode === 'pull-request' && request.branch === request.baseBranch) {
+    throw new InputError('branch', `the promotion branch '${request.branch}' is the base branch; use direct mode or another branch name`);
+  }
   const remote = parseRemote(options.remote ?? request.repository, { gitlab: options.gitlab });
   await mkdir(options.workDir, { recursive: true });
   const root = await mkdtemp(join(options.workDir, 'digestpin-git-'));
   const session = createGitSession(options.exec ?? defaultExec, options.logger, remote, join(root, 'repo'),
     options.identity ?? DEFAULT_IDENTITY);
+  const ctx: Context = { session, request, paths, options };
+  let cloned = false;
   try {
-    await cloneSparse(session, request.baseBranch, paths);
-    const ctx: Context = { session, request, paths, options };
-    const result = await withRetries(ctx, (attempt) => (request.mode === 'direct' ? directAttempt(ctx, attempt) : branchAttempt(ctx, attempt)));
+    const result = await withRetries(ctx, async () => {
+      // The first attempt clones (again, if a dropped connection broke the clone); later ones fetch the new head.
+      if (cloned) await refreshBase(session, request.baseBranch);
+      else {
+        await rm(session.dir, { recursive: true, force: true });
+        await cloneSparse(session, request.baseBranch, paths);
+        cloned = true;
+      }
+      return request.mode === 'direct' ? directAttempt(ctx) : branchAttempt(ctx);
+    });
     return { ...result, calls: session.calls };
   } finally {
     await rm(root, { recursive: true, force: true });
@@ -69,12 +81,12 @@ async function promoteWithGit(options: GitBackendOptions, request: PromotionRequ
 type Attempt = Omit<PromotionResult, 'calls'>;
 
 /** Runs attempts until one returns; a retryable git failure is followed by a jittered pause and a fresh attempt. */
-async function withRetries(ctx: Context, attempt: (n: number) => Promise<Attempt>): Promise<Attempt> {
+async function withRetries(ctx: Context, attempt: () => Promise<Attempt>): Promise<Attempt> {
   const sleep = ctx.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let state: RetryState = { attempts: 0, transient: 0 };
   for (let n = 1; ; n++) {
     try {
-      return await attempt(n);
+      return await attempt();
     } catch (error) {
       if (!(error instanceof GitCommandError)) throw error;
       const next = nextRetry(state, error.kind);
@@ -100,7 +112,7 @@ async function applyEdits(ctx: Context): Promise<ChangedFile[]> {
     let text = before;
     let summary: ChangedFile['summary'];
     for (const edit of ctx.request.edits.filter((e) => e.path === path)) {
-      const result = applyOne(edit.apply.bind(edit), text, path, ctx.session.remote.display);
+      const result = applyOne(edit, text, ctx.session.remote.display);
       text = result.text;
       summary = result.summary ?? summary;
     }
@@ -109,14 +121,14 @@ async function applyEdits(ctx: Context): Promise<ChangedFile[]> {
   return changed;
 }
 
-function applyOne(apply: (t: string | undefined) => ReturnType<PromotionRequest['edits'][number]['apply']>,
-  text: string | undefined, path: string, remote: string) {
+function applyOne(edit: FileEdit, text: string | undefined, remote: string): FileEditResult {
   try {
-    return apply(text);
+    return edit.apply(text);
   } catch (error) {
     // A conflict is not retried: the fresh text will not apply any better on the next attempt.
     if (error instanceof DigestpinError) throw error;
-    throw new GitOpsError(`${path} in ${remote}: the edit could not be applied: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new GitOpsError(`${edit.path} in ${remote}: the edit could not be applied: ${reason}`, undefined, { cause: error });
   }
 }
 
@@ -126,9 +138,8 @@ async function commitChanges(ctx: Context, changed: ChangedFile[]) {
   return commitTargets(ctx.session, changed.map((f) => f.path), commitMessage);
 }
 
-async function directAttempt(ctx: Context, attempt: number): Promise<Attempt> {
+async function directAttempt(ctx: Context): Promise<Attempt> {
   const { session, request } = ctx;
-  if (attempt > 1) await refreshBase(session, request.baseBranch);
   const changedFiles = await applyEdits(ctx);
   if (changedFiles.length === 0) return { operation: 'unchanged', changedFiles };
   if (request.dryRun) return { operation: 'none', changedFiles };
@@ -138,9 +149,8 @@ async function directAttempt(ctx: Context, attempt: number): Promise<Attempt> {
   return { operation: 'committed', commitSha: commit, changedFiles };
 }
 
-async function branchAttempt(ctx: Context, attempt: number): Promise<Attempt> {
+async function branchAttempt(ctx: Context): Promise<Attempt> {
   const { session, request, options } = ctx;
-  if (attempt > 1) await refreshBase(session, request.baseBranch);
   const existing = await fetchRemoteBranch(session, request.branch);
   const changedFiles = await applyEdits(ctx);
   if (changedFiles.length === 0) {

@@ -73,9 +73,10 @@ async function promoteDirect(ctx: Ctx, policy: RetryPolicy): Promise<PromotionRe
     if (attempt > 0) ctx.logger.info(`base branch '${r.baseBranch}' moved; re-reading and re-applying (attempt ${attempt + 1})`);
     const state = await read(ctx, readPlan(ctx, false));
     const changes = applyEdits(r.edits, state.baseTexts);
-    if (changes.length === 0) return result(ctx, { operation: 'unchanged', branch: r.baseBranch, changedFiles: [] });
+    if (changes.length === 0) return result(ctx, { operation: 'unchanged', commitSha: state.baseOid, branch: r.baseBranch, changedFiles: [] });
     if (r.dryRun) return result(ctx, { operation: 'none', branch: r.baseBranch, changedFiles: changes });
     const sha = await commit(ctx, r.baseBranch, state.baseOid, changes, r.describe(changes).commitMessage);
+    ctx.logger.info(`committed ${changes.length} file(s) to '${r.baseBranch}' of ${ctx.t.repository}: ${sha}`);
     return result(ctx, { operation: 'committed', commitSha: sha, branch: r.baseBranch, changedFiles: changes });
   });
 }
@@ -113,10 +114,15 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
     const pr = state.pullRequest;
     const prFields = pr ? { pullRequestNumber: pr.number, pullRequestUrl: pr.url } : {};
     if (r.dryRun) return result(ctx, { operation: 'none', branch: r.branch, changedFiles: changes, ...prFields });
-    if (step.kind === 'unchanged') return result(ctx, { operation: 'unchanged', branch: r.branch, changedFiles: [], ...prFields });
+    if (step.kind === 'unchanged') {
+      // Either base already holds the pin, or the open PR's branch already has exactly these changes.
+      const commitSha = changes.length === 0 ? state.baseOid : state.branchOid;
+      return result(ctx, { operation: 'unchanged', commitSha, branch: r.branch, changedFiles: [], ...prFields });
+    }
     if (step.kind === 'close') {
       await closeSuperseded(ctx.api, t, step.pullRequest, supersededNote(r, state));
-      return result(ctx, { operation: 'closed', branch: r.branch, changedFiles: [], ...prFields });
+      ctx.logger.info(`closed PR #${step.pullRequest.number}: '${r.baseBranch}' already holds the pin`);
+      return result(ctx, { operation: 'closed', commitSha: state.baseOid, branch: r.branch, changedFiles: [], ...prFields });
     }
     const text = r.describe(changes);
     await ensureBranch(ctx, step.branch, state.baseOid);
@@ -124,6 +130,7 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
     const done = { branch: r.branch, changedFiles: changes, commitSha };
     if (step.pullRequest === 'update' && pr) {
       await updatePullRequest(ctx.api, t, pr, text);
+      ctx.logger.info(`updated PR #${pr.number} (${pr.url})`);
       return result(ctx, { operation: 'updated', ...done, ...prFields });
     }
     const opened = await openPullRequest(ctx.api, t, { base: r.baseBranch, head: r.branch, title: text.title, body: text.body, draft: r.pullRequest?.draft });
@@ -135,6 +142,7 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
       return result(ctx, { operation: 'updated', ...done, pullRequestNumber: again.pullRequest.number, pullRequestUrl: again.pullRequest.url });
     }
     await applyOptions(ctx.api, t, optionsInputs(r.pullRequest ?? {}, state, opened.id, ctx.logger));
+    ctx.logger.info(`opened PR #${opened.number} (${opened.url})`);
     return result(ctx, { operation: 'created', ...done, pullRequestNumber: opened.number, pullRequestUrl: opened.url });
   });
 }

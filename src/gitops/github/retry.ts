@@ -39,7 +39,9 @@ export async function retryOnStale<T>(policy: RetryPolicy, what: string, attempt
     try {
       return await attempt(n);
     } catch (error) {
-      if (!(error instanceof RecoverableError) || error.kind !== 'stale') throw error;
+      if (!(error instanceof RecoverableError)) throw error;
+      // A race answer the step did not expect (e.g. "already exists" from another call) is a plain failure.
+      if (error.kind !== 'stale') throw new GitOpsError(`${what}: ${error.message}`);
       if (n + 1 >= policy.attempts) {
         throw new GitOpsError(`${what} kept moving: gave up after ${policy.attempts} attempts (${error.message})`);
       }

@@ -98,12 +98,19 @@ describe('pull-request mode', () => {
     expect(await repo.readFile('apps/api/values.yaml', 'digestpin/dev/app')).toBe(valuesFile('api', digest(6)));
   });
 
-  it('reports unchanged when the base already holds the pin', async () => {
+  it('reports unchanged when the base already holds the pin, and leaves an older promotion branch alone', async () => {
     const repo = await bare({ ...FILES, 'apps/api/values.yaml': valuesFile('api', digest(7)) });
-    const backend = createGitBackend({ remote: repo.url, workDir: await tempWorkDir(), logger: memoryLogger() });
-    const result = await backend.promote(promotion(repo.url, [pinEdit('apps/api/values.yaml', 'api', digest(7))], { mode: 'pull-request' }));
-    expect(result.operation).toBe('unchanged');
+    const logger = memoryLogger();
+    const backend = createGitBackend({ remote: repo.url, workDir: await tempWorkDir(), logger });
+    const request = (n: number) => promotion(repo.url, [pinEdit('apps/api/values.yaml', 'api', digest(n))], { mode: 'pull-request' });
+    expect((await backend.promote(request(7))).operation).toBe('unchanged');
     expect(await repo.branches()).toEqual(['main']);
+
+    const other = await backend.promote(request(8));
+    const result = await backend.promote(request(7));
+    expect(result.operation).toBe('unchanged');
+    expect(await repo.head('digestpin/dev/app')).toBe(other.commitSha);
+    expect(logger.lines.at(-1)).toMatch(/'main' already holds this pin; branch 'digestpin\/dev\/app' on file:\S+ is left as it is/);
   });
 
   it('asks GitLab for a merge request through push options', async () => {

@@ -2,7 +2,8 @@
 // that refuses a push once or always, and credentials in an https-style URL that must never be printed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { createGitBackend } from '../../../src/gitops/git/index.js';
 import { GitOpsError, FileError, oneLine } from '../../../src/runtime/errors.js';
@@ -82,6 +83,60 @@ describe('conflicts and refusals', () => {
     expect(await repo.git(['count-objects', '-v'])).toBe(objects);
   });
 });
+
+describe('dropped connection', () => {
+  it('clones again when the connection drops, then lands the pin over git://', async () => {
+    const repo = await createBareRepo({ 'apps/api/values.yaml': valuesFile('api') }, 'main', { config: { 'uploadpack.allowFilter': 'true' } });
+    repos.push(repo);
+    const daemonPort = await freePort();
+    const daemon = execa('git', ['daemon', '--reuseaddr', '--export-all', '--enable=receive-pack', `--base-path=${join(repo.path, '..')}`,
+      '--listen=127.0.0.1', `--port=${daemonPort}`], { reject: false });
+    // A loopback proxy that drops the first connection it gets and forwards the rest to the daemon.
+    let connections = 0;
+    const proxy: NetServer = createNetServer((socket) => {
+      if (connections++ === 0) return socket.destroy();
+      const upstream = connect(daemonPort, '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      await waitForDaemon(daemonPort);
+      const remote = `git://127.0.0.1:${(proxy.address() as AddressInfo).port}/gitops.git`;
+      const logger = memoryLogger();
+      const backend = createGitBackend({ remote, workDir: await tempWorkDir(), logger, sleep: noSleep });
+      const result = await backend.promote(promotion(remote, edit(7)));
+      expect(result.operation).toBe('committed');
+      expect(await repo.readFile('apps/api/values.yaml')).toBe(valuesFile('api', digest(7)));
+      expect(logger.lines.some((l) => /git clone on git:\/\/\S+ failed: .*(hung up|Connection reset).*; retrying/.test(l))).toBe(true);
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+      daemon.kill();
+      await daemon;
+    }
+  });
+});
+
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
+async function waitForDaemon(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`git daemon did not listen on ${port}`);
+}
 
 describe('credentials', () => {
   const PASSWORD = 'hunter2-s3cret-pass';

@@ -57,7 +57,8 @@ describe('races on a real bare repository', () => {
       'main', { config: { 'core.logAllRefUpdates': 'always' } });
     repos.push(repo);
     const base = await repo.head();
-    const backend = createGitBackend({ remote: repo.url, workDir: await tempWorkDir(), logger: memoryLogger(), sleep: realSleep });
+    const logger = memoryLogger();
+    const backend = createGitBackend({ remote: repo.url, workDir: await tempWorkDir(), logger, sleep: realSleep });
 
     const results: PromotionResult[] = await pool(20, Array.from({ length: 20 }, (_, i) => () =>
       backend.promote(promotion(repo.url, [pinEdit('apps/api/values.yaml', 'api', digest(100 + i))], { mode: 'pull-request' }))));
@@ -76,5 +77,7 @@ describe('races on a real bare repository', () => {
     const last = results.findIndex((r) => r.commitSha === head);
     expect(await repo.readFile('apps/api/values.yaml', 'digestpin/dev/app')).toBe(valuesFile('api', digest(100 + last)));
     expect(await repo.readFile('apps/web/values.yaml', 'digestpin/dev/app')).toBe(valuesFile('web'));
+    // The leases really raced: some pushes were refused as stale and redone.
+    expect(logger.lines.filter((l) => l.includes('lost a race')).length).toBeGreaterThan(0);
   });
 });

@@ -94,6 +94,12 @@ describe('GitHub backend under faults: gives up with a clear error, nothing half
     expect(double.interceptor.requests).toBe(1);
   });
 
+  it('GraphQL RATE_LIMITED that persists: gives up with a rate-limit sentence', async () => {
+    double.failNext(read, { status: 200, body: { data: null, errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] } }, 10);
+    await expect(promoteOnce()).rejects.toThrow(/^GitHub read on acme\/gitops hit GitHub's rate limit and gave up waiting: API rate limit exceeded/);
+    expect(double.interceptor.requests).toBe(4);
+  });
+
   it('persistent dropped connections end in an error that names the call, not a hang', async () => {
     double.failNext(read, { dropConnection: 'socket hang up' }, 10);
     await expect(promoteOnce()).rejects.toThrow(/^GitHub read on acme\/gitops failed/);

@@ -41,7 +41,7 @@ describe('GitHub backend, pull-request mode', () => {
     await backend.promote(request);
     const head = await double.git.revParse(`refs/heads/${BRANCH}`);
     const again = await backend.promote(request);
-    expect(again).toMatchObject({ operation: 'unchanged', pullRequestNumber: 1, calls: 1 });
+    expect(again).toMatchObject({ operation: 'unchanged', pullRequestNumber: 1, calls: 1, commitSha: head });
     expect(await double.git.revParse(`refs/heads/${BRANCH}`)).toBe(head);
     expect(double.pulls).toHaveLength(1);
   });
@@ -102,6 +102,28 @@ describe('GitHub backend, pull-request mode', () => {
     expect(result.changedFiles).toHaveLength(100);
     expect(await double.git.commitCount(`refs/heads/${BRANCH}`)).toBe(2);
     for (const path of ['apps/s0/values.yaml', 'apps/s57/values.yaml', 'apps/s99/values.yaml']) expect(await double.text(BRANCH, path)).toContain(digestOf('new'));
+  });
+
+  it('422 "A pull request already exists" (a racer opened it first) leads to a lookup and an update, not a second PR', async () => {
+    await start();
+    const { backend } = backendFor(double);
+    const request = promotion([pinEdit(FILE, 'app', digestOf('new'))]);
+    double.before((ex) => ex.operationId === 'pulls/create', () => backendFor(double).backend.promote(request));
+    const result = await backend.promote(request);
+    expect(result).toMatchObject({ operation: 'updated', pullRequestNumber: 1, calls: 6 });
+    expect(double.pulls).toHaveLength(1);
+    expect(double.interceptor.log.filter((e) => e.operationId === 'pulls/create')).toHaveLength(2);
+  });
+
+  it('"Reference already exists" (a racer created the branch) counts as success; the race is re-read, not duplicated', async () => {
+    await start();
+    const { backend } = backendFor(double);
+    const request = promotion([pinEdit(FILE, 'app', digestOf('new'))]);
+    double.before((ex) => ex.operationId === 'git/create-ref', () => backendFor(double).backend.promote(request));
+    const result = await backend.promote(request);
+    expect(result).toMatchObject({ operation: 'unchanged', pullRequestNumber: 1 });
+    expect(double.pulls).toHaveLength(1);
+    expect(await double.git.commitCount(`refs/heads/${BRANCH}`)).toBe(2);
   });
 
   it('dry run reads once and writes nothing', async () => {
