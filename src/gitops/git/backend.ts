@@ -16,7 +16,7 @@ import type { Logger } from '../../runtime/logger.js';
 import type { ChangedFile, FileEdit, FileEditResult, GitOpsBackend, PromotionRequest, PromotionResult } from '../types.js';
 import { checkTargetPath, gitLabPushOptions, parseMergeRequest, pushArgs, type PushPlan } from './argv.js';
 import { backoffDelay, nextRetry, type RetryState } from './backoff.js';
-import { classifyGitFailure, GitCommandError, gitDetail, gitFailureMessage, pushRejection } from './failure.js';
+import { classifyGitFailure, GitCommandError, gitDetail, gitFailureMessage, pushRejection, RETRYABLE } from './failure.js';
 import { redact } from '../../runtime/secrets.js';
 import { parseRemote } from './remote.js';
 import { createGitSession, DEFAULT_IDENTITY, type GitIdentity, type GitSession } from './session.js';
@@ -100,7 +100,7 @@ async function withRetries(ctx: Context, attempt: () => Promise<Attempt>): Promi
 }
 
 function exhausted(error: GitCommandError, attempts: number): GitOpsError {
-  if (attempts === 1 || !['race', 'rejected', 'transient'].includes(error.kind)) return error;
+  if (attempts === 1 || !RETRYABLE.has(error.kind)) return error;
   return new GitOpsError(`${error.message} (gave up after ${attempts} attempts)`, undefined, { cause: error });
 }
 

@@ -1,5 +1,5 @@
 // Retry budget and jittered backoff for pushes that lost a race or hit a transient failure. Pure.
-import type { GitFailureKind } from './failure.js';
+import { RETRYABLE, type GitFailureKind } from './failure.js';
 
 /** Attempts in all (races included): about ten, as the GitHub backend. */
 export const MAX_ATTEMPTS = 10;
@@ -26,7 +26,7 @@ export interface RetryState {
 
 /** May another attempt follow a failure of `kind`? Counts it into a new state. */
 export function nextRetry(state: RetryState, kind: GitFailureKind): RetryState | undefined {
-  if (kind !== 'race' && kind !== 'rejected' && kind !== 'transient') return undefined;
+  if (!RETRYABLE.has(kind)) return undefined;
   const next = { attempts: state.attempts + 1, transient: state.transient + (kind === 'race' ? 0 : 1) };
   if (next.attempts >= MAX_ATTEMPTS || next.transient >= MAX_TRANSIENT_ATTEMPTS) return undefined;
   return next;

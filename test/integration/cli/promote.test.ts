@@ -1,0 +1,69 @@
+// `digestpin promote` in-process (runCli): a real registry and a real bare GitOps repository.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/commands/dispatch.js';
+import { memoryLogger } from '../../../src/runtime/logger.js';
+import { createBareRepo, gitIdentityEnv, type BareRepo } from '../../support/git-fixtures.js';
+import { pushImage, startRegistry, type PushedImage, type RegistryServer } from '../../support/registry-server.js';
+
+const FILE = 'envs/dev/agents/values.yaml';
+let registry: RegistryServer;
+let repo: BareRepo;
+let image: PushedImage;
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const logger = memoryLogger();
+  const saved = { ...process.env };
+  Object.assign(process.env, gitIdentityEnv);
+  try {
+    const code = await runCli(['promote', ...args], { stdout: (t) => out.push(t), logger, env: {}, cwd: process.cwd() });
+    return { code, out: out.join('\n'), log: logger.lines.join('\n') };
+  } finally {
+    process.env = saved;
+  }
+}
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  image = await pushImage(`${registry.host}/ameide/agents:2.0.0`, { content: 'cli-promote' });
+  repo = await createBareRepo({ [FILE]: `image:\n  repository: ${registry.host}/ameide/agents\n  tag: "1.0.0"\n` });
+});
+afterAll(async () => {
+  await registry?.stop();
+  await repo?.cleanup();
+});
+
+describe('digestpin promote', () => {
+  it('--dry-run verifies and shows the change, and writes nothing', async () => {
+    const before = await repo.head();
+    const r = await cli(['--repo', repo.path, '--environment', 'dev', '--service', 'agents', '--file', FILE, '--image-ref', image.ref, '--mode', 'direct', '--dry-run']);
+    expect(r.code, r.log).toBe(0);
+    expect(r.out).toContain(`digest:    ${image.digest}`);
+    expect(r.out).toContain('[dry run]');
+    expect(r.out).toContain(`+  digest: ${image.digest}`);
+    expect(await repo.head()).toBe(before);
+  });
+
+  it('commits the pin and prints the outputs as one JSON object', async () => {
+    const r = await cli(['--repo', repo.path, '--environment', 'dev', '--file', FILE, '--image', `${registry.host}/ameide/agents`, '--digest', image.digest, '--tag', '2.0.0', '--mode', 'direct', '--json']);
+    expect(r.code, r.log).toBe(0);
+    const json = JSON.parse(r.out) as Record<string, string>;
+    expect(json).toMatchObject({ digest: image.digest, operation: 'committed', 'pinned-ref': `${registry.host}/ameide/agents@${image.digest}`, 'changed-files': JSON.stringify([FILE]), 'commit-sha': await repo.head() });
+    expect(await repo.readFile(FILE)).toBe(`image:\n  repository: ${registry.host}/ameide/agents\n  tag: "2.0.0"\n  digest: ${image.digest}\n`);
+  });
+
+  it('names the flag, not the action input, in a bad-input error', async () => {
+    const r = await cli(['--repo', repo.path, '--environment', 'dev', '--file', '../x.yaml', '--image-ref', image.ref]);
+    expect(r.code).toBe(2);
+    expect(r.log).toMatch(/^error: input '--file': '..\/x.yaml' must be a path inside the GitOps repository/m);
+  });
+
+  it('refuses a digest the registry does not serve, and writes nothing', async () => {
+    const before = await repo.head();
+    const missing = `sha256:${'0'.repeat(64)}`;
+    const r = await cli(['--repo', repo.path, '--environment', 'dev', '--file', FILE, '--image', `${registry.host}/ameide/agents`, '--digest', missing, '--mode', 'direct']);
+    expect(r.code).toBe(1);
+    expect(r.log).toContain(missing);
+    expect(await repo.head()).toBe(before);
+  });
+});
