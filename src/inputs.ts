@@ -3,6 +3,7 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError } from './runtime/errors.js';
 import { registerSecret } from './runtime/secrets.js';
+import { isValidDigest } from './registry/reference.js';
 import type { PinTarget } from './values/types.js';
 import type { BuildSpec, DigestpinRequest, ImageSource, PinSpec } from './request.js';
 
@@ -43,7 +44,6 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 const HOST = /^(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9.-]+)(:\d{1,5})?$/;
 const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const SERVICE = /^[a-zA-Z0-9][\w.-]*$/;
 
 function host(env: Env, name: string): string | undefined {
@@ -105,7 +105,7 @@ function imageSource(env: Env, name: string | undefined, sha: string | undefined
   const tag = optional(env, 'image-tag') ?? (sha ? `sha-${sha.slice(0, 7)}` : undefined);
   if (tag && !TAG.test(tag)) throw new InputError('image-tag', `'${tag}' is not a valid tag ([A-Za-z0-9_.-], at most 128, not starting with . or -)`);
   if (digest) {
-    if (!DIGEST.test(digest)) throw new InputError('digest', `'${digest}' is not a digest; use sha256: followed by 64 lowercase hex digits`);
+    if (!isValidDigest(digest)) throw new InputError('digest', `'${digest}' is not a digest; use sha256: followed by 64 lowercase hex digits`);
     return { kind: 'digest', name, digest, tag: optional(env, 'image-tag') };
   }
   if (!tag) throw new InputError('image-tag', 'is required when GITHUB_SHA is not set (the default tag is sha-<short sha>)');

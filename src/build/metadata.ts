@@ -1,12 +1,11 @@
 // Reads buildx's `--metadata-file` JSON: the digest comes from here, never from the build log.
 // Contract: returns a validated digest and descriptor, or throws FileError naming the file.
 import { FileError } from '../runtime/errors.js';
+import { isValidDigest } from '../registry/reference.js';
 import type { BuildDescriptor, BuildMetadata } from './types.js';
 
-const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-
 export function isDigest(value: unknown): value is string {
-  return typeof value === 'string' && DIGEST.test(value);
+  return typeof value === 'string' && isValidDigest(value);
 }
 
 /** Parses the metadata JSON buildx wrote to `file` (the path is only used in messages). */

@@ -48,7 +48,7 @@ export function apiHost(registry: string): string {
 }
 
 /** Docker's rule: the first component is a host when it has a '.' or ':', or is `localhost`, or has uppercase. */
-function splitDomain(name: string): { registry: string; remainder: string } {
+export function splitDomain(name: string): { registry: string; remainder: string } {
   const slash = name.indexOf('/');
   const first = slash < 0 ? '' : name.slice(0, slash);
   const isHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());

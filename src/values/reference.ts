@@ -1,12 +1,9 @@
 // Image-name rules the pinning engine needs: digest syntax, and the normalisation that lets
-// `docker.io/library/nginx` and `nginx` count as the same repository. Pure string functions.
+// `docker.io/library/nginx` and `nginx` count as the same repository. Pure; the rules come from registry/.
+import { isValidDigest, splitDomain } from '../registry/reference.js';
 
-const DIGEST_RE = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-
-/** `sha256:<64 hex>` or `sha512:<128 hex>`, lower-case. */
-export function isDigest(value: string): boolean {
-  return DIGEST_RE.test(value);
-}
+/** `sha256:<64 hex>` or `sha512:<128 hex>`, lower-case: the registry module's rule. */
+export const isDigest = isValidDigest;
 
 /** A registry host: has a dot or a port, or is `localhost` (the rule docker uses). */
 function isRegistryHost(component: string): boolean {
@@ -15,20 +12,12 @@ function isRegistryHost(component: string): boolean {
 
 /**
  * Canonical form of a repository (no tag, no digest): `nginx` -> `docker.io/library/nginx`,
- * `index.docker.io/x/y` -> `docker.io/x/y`, host lower-cased.
+ * `index.docker.io/x/y` -> `docker.io/x/y`, host lower-cased. Lenient: values files may hold names the
+ * lint reports, so this never throws.
  */
 export function normalizeRepository(repository: string): string {
-  const trimmed = repository.trim();
-  const slash = trimmed.indexOf('/');
-  let host = 'docker.io';
-  let path = trimmed;
-  if (slash > 0 && isRegistryHost(trimmed.slice(0, slash))) {
-    host = trimmed.slice(0, slash).toLowerCase();
-    path = trimmed.slice(slash + 1);
-  }
-  if (host === 'index.docker.io' || host === 'registry-1.docker.io') host = 'docker.io';
-  if (host === 'docker.io' && !path.includes('/')) path = `library/${path}`;
-  return `${host}/${path}`;
+  const { registry, remainder } = splitDomain(repository.trim());
+  return `${registry === 'registry-1.docker.io' ? 'docker.io' : registry}/${remainder}`;
 }
 
 export function sameRepository(a: string, b: string): boolean {

@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{b as a,c as b}from"./chunk-FNBVR6KO.js";import"./chunk-BAXIUDRY.js";import"./chunk-2SN5AUWH.js";import"./chunk-2LC7VFCJ.js";import"./chunk-3MMWAZIU.js";import"./chunk-CUE35OKO.js";import"./chunk-JRJAEGWU.js";import"./chunk-3CV4QPCD.js";import"./chunk-JP6KSJOF.js";import"./chunk-6TJB4AFD.js";import"./chunk-HOSIISTP.js";export{a as PROMOTE_FLAGS,b as main};
