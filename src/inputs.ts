@@ -97,6 +97,13 @@ function buildSpec(env: Env): BuildSpec {
 function imageSource(env: Env, name: string | undefined, sha: string | undefined): ImageSource {
   const imageRef = optional(env, 'image-ref');
   const digest = optional(env, 'digest');
+  const from = optional(env, 'from-environment');
+  if (from) {
+    if (imageRef || digest || name) throw new InputError('from-environment', 'give from-environment alone, without image, image-ref or digest');
+    if (!optional(env, 'config')) throw new InputError('from-environment', 'needs config, which says where each environment pins the service');
+    if (from === getInput(env, 'environment')) throw new InputError('from-environment', `'${from}' is the target environment itself`);
+    return { kind: 'environment', from };
+  }
   if (imageRef && (digest || name)) {
     throw new InputError('image-ref', 'give either image-ref, or image (with digest or a build), not both');
   }
@@ -154,7 +161,7 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
   const service = optional(env, 'service') ?? name?.split('/').pop() ?? optional(env, 'image-ref')?.split('@')[0]?.split(':')[0]?.split('/').pop();
   if (!service || !SERVICE.test(service)) throw new InputError('service', `'${service ?? ''}' is not a service name; set the service input`);
   const push = host(env, 'registry');
-  if (image.kind !== 'image-ref' && !push && !optional(env, 'pull-registry')) {
+  if ((image.kind === 'build' || image.kind === 'digest') && !push && !optional(env, 'pull-registry')) {
     throw new InputError('registry', 'is required with image (the host to push to or pull from), e.g. ghcr.io');
   }
   const username = optional(env, 'registry-username');

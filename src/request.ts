@@ -16,7 +16,9 @@ export type BuildSpec = Omit<BuildRequest, 'tags' | 'metadataFile' | 'buildArgs'
 export type ImageSource =
   | { kind: 'build'; build: BuildSpec; name: string; tag: string }
   | { kind: 'image-ref'; ref: string }
-  | { kind: 'digest'; name: string; digest: string; tag?: string };
+  | { kind: 'digest'; name: string; digest: string; tag?: string }
+  /** Whatever `from` pins now, read through the config from the checked-out GitOps repository. */
+  | { kind: 'environment'; from: string };
 
 export interface RegistrySpec {
   /** Push side host. */

@@ -13,6 +13,7 @@ export const PROMOTE_FLAGS: Record<string, FlagSpec> = {
   'image-ref': { input: 'image-ref', type: 'string', help: 'pushed image, REPO:TAG or REPO@DIGEST' },
   image: { input: 'image', type: 'string', help: 'image name (with --digest), e.g. localhost:5000/ameide/agents' },
   digest: { input: 'digest', type: 'string', help: 'digest to pin (with --image)' },
+  'from-environment': { input: 'from-environment', type: 'string', help: 'promote what this environment pins now (with --config)' },
   tag: { input: 'image-tag', type: 'string', help: 'tag to write beside the digest' },
   registry: { input: 'registry', type: 'string', help: 'push-side registry host' },
   'pull-registry': { input: 'pull-registry', type: 'string', help: 'cluster-side registry host written into values' },

@@ -18,7 +18,7 @@ const BUILD_FLAGS: Record<string, FlagSpec> = {
   builder: { input: 'builder', type: 'string', help: 'buildx builder' },
 };
 
-const { 'image-ref': _imageRef, digest: _digest, ...promoteFlags } = PROMOTE_FLAGS;
+const { 'image-ref': _imageRef, digest: _digest, 'from-environment': _from, ...promoteFlags } = PROMOTE_FLAGS;
 
 export const main: CommandMain = (argv, io) =>
   runPipelineCommand('ship', argv, io, { ...BUILD_FLAGS, ...promoteFlags }, '--image NAME --registry HOST --tag T --repo REPO --environment E (--file F | --config C) [options]');

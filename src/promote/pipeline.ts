@@ -7,12 +7,12 @@ import type { BuildResult } from '../build/types.js';
 import { checkPushPullAgreement, formatReference, parseReference } from '../registry/index.js';
 import type { ImageReference, RegistryClient, RegistryClientOptions, Resolution } from '../registry/types.js';
 import type { GitOpsBackend, PromotionResult } from '../gitops/types.js';
-import type { DigestpinRequest, PinSpec } from '../request.js';
+import type { DigestpinRequest } from '../request.js';
 import type { TagPolicy } from '../values/types.js';
 import type { PromotionEntry } from '../report/promotion-text.js';
 import { planPromotion, promotionEntries, type PlannedPin } from './plan.js';
 import { buildRequestFor } from './build-request.js';
-import { parseConfig, pinsFor } from './config.js';
+import { loadConfig, pinnedInEnvironment, targetPins, type LoadedConfig } from './targets.js';
 
 export interface PipelineDeps {
   logger: Logger;
@@ -41,8 +41,9 @@ interface Pushed {
   tag?: string;
 }
 
-async function obtainImage(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<Pushed> {
+async function obtainImage(request: Readonly<DigestpinRequest>, deps: PipelineDeps, loaded: LoadedConfig | undefined): Promise<Pushed> {
   const { image, registry } = request;
+  if (image.kind === 'environment') return pinnedInEnvironment(request, loaded!, image.from, deps.readFile);
   if (image.kind === 'build') {
     const push = parseReference(`${registry.push ?? registry.pull}/${image.name}:${image.tag}`, 'image');
     const build = buildRequestFor(request, image, push, join(request.run.tempDir, `digestpin-build-${process.pid}-${Date.now()}.json`));
@@ -92,16 +93,6 @@ async function verifyAtPullSide(request: Readonly<DigestpinRequest>, pushed: Pus
   }
 }
 
-async function loadPins(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<{ pins: PinSpec[]; mode?: 'direct' | 'pull-request' }> {
-  if (request.pins) return { pins: request.pins };
-  const path = request.configPath!;
-  const text = await deps.readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DigestpinError(`config file ${path} can't be read: ${e.code ?? e.message}`, { input: 'config', file: path });
-  });
-  const { pins, env } = pinsFor(parseConfig(text, path), path, request.environment, request.service);
-  return { pins, mode: env.mode };
-}
-
 function tagPolicy(request: Readonly<DigestpinRequest>, tag: string | undefined): TagPolicy {
   if (request.tagPolicy === 'set' && tag) return { mode: 'set', value: tag };
   return request.tagPolicy === 'remove' ? { mode: 'remove' } : { mode: 'keep' };
@@ -111,7 +102,8 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   const { logger } = deps;
   const svc = request.service;
   logger.info(serviceLine(svc, 'start', `promoting to ${request.environment}`));
-  const pushed = await obtainImage(request, deps);
+  const loaded = await loadConfig(request, deps.readFile);
+  const pushed = await obtainImage(request, deps, loaded);
   const resolution = await logger.group('Registry', async () => {
     logger.info(serviceLine(svc, 'start', `verifying the digest at ${pullSide(request, pushed.push).registry}`));
     const r = await verifyAtPullSide(request, pushed, deps);
@@ -124,9 +116,9 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   deps.output?.('digest', resolution.digest);
   deps.output?.('image-ref', imageRef);
   deps.output?.('pinned-ref', `${repository}@${resolution.digest}`);
-  const loaded = await loadPins(request, deps);
-  const mode = request.gitops.mode ?? loaded.mode ?? 'pull-request';
-  const pins: PlannedPin[] = loaded.pins.map((spec) => ({ spec, repository, digest: resolution.digest, tag: tagPolicy(request, pushed.tag), setRepository: request.setRepository }));
+  const target = targetPins(request, loaded);
+  const mode = request.gitops.mode ?? target.mode ?? 'pull-request';
+  const pins: PlannedPin[] = target.pins.map((spec) => ({ spec, repository, digest: resolution.digest, tag: tagPolicy(request, pushed.tag), setRepository: request.setRepository }));
   const plan = planPromotion(pins, { ...request.gitops, mode }, {
     serverUrl: request.run.serverUrl,
     sourceRepository: request.run.sourceRepository,

@@ -4,3 +4,4 @@ export { pinText, type PinOptions } from './pin.js';
 export { lintText, type LintOptions } from './lint.js';
 export { diffLines, lineDiff, type DiffLine } from './diff.js';
 export { isDigest, normalizeRepository, sameRepository } from './reference.js';
+export { readPin, type PinnedImage } from './read-pin.js';

@@ -10,7 +10,7 @@ import { readBlock, scalarTarget, type ImageBlock } from './block.js';
 import { sameRepository } from './reference.js';
 import type { Planned } from './pin-helm.js';
 
-function kustomizeDoc(src: SourceFile): Document.Parsed {
+export function kustomizeDoc(src: SourceFile): Document.Parsed {
   const withImages = src.docs.filter((d) => isMap(d.contents) && findPair(d.contents, 'images'));
   if (withImages.length > 1) throw new FileError(src.file, lineOf(src.text, withImages[1]!.range[0]), "more than one document has 'images:'; can't tell which to pin");
   const maps = src.docs.filter((d) => isMap(d.contents));
@@ -71,7 +71,7 @@ function createEntry(src: SourceFile, doc: Document.Parsed, pin: Pin, name: stri
   return insertLines(src, end, [{ line: `${col}images:` }, ...lines.map((l) => ({ ...l, line: col + l.line, change: l.change && { ...l.change, at: l.change.at + col.length } }))]);
 }
 
-function findEntry(src: SourceFile, seq: YAMLSeq, name: string): YAMLMap | undefined {
+export function findEntry(src: SourceFile, seq: YAMLSeq, name: string): YAMLMap | undefined {
   const matches = seq.items.filter((item): item is YAMLMap => isMap(item) && stringValue(findPair(item, 'name')?.value) === name);
   if (matches.length > 1) throw new FileError(src.file, lineOf(src.text, matches[1]!.range![0]), `two images entries are named '${name}'`);
   return matches[0];

@@ -1,4 +1,7 @@
 // `digestpin promote` in-process (runCli): a real registry and a real bare GitOps repository.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/commands/dispatch.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
@@ -10,13 +13,13 @@ let registry: RegistryServer;
 let repo: BareRepo;
 let image: PushedImage;
 
-async function cli(args: string[]) {
+async function cli(args: string[], cwd = process.cwd()) {
   const out: string[] = [];
   const logger = memoryLogger();
   const saved = { ...process.env };
   Object.assign(process.env, gitIdentityEnv);
   try {
-    const code = await runCli(['promote', ...args], { stdout: (t) => out.push(t), logger, env: {}, cwd: process.cwd() });
+    const code = await runCli(['promote', ...args], { stdout: (t) => out.push(t), logger, env: {}, cwd });
     return { code, out: out.join('\n'), log: logger.lines.join('\n') };
   } finally {
     process.env = saved;
@@ -65,5 +68,31 @@ describe('digestpin promote', () => {
     expect(r.code).toBe(1);
     expect(r.log).toContain(missing);
     expect(await repo.head()).toBe(before);
+  });
+});
+
+describe('digestpin promote --from-environment', () => {
+  it('promotes what dev pins to staging, reading dev from the GitOps checkout', async () => {
+    const files: Record<string, string> = {
+      'digestpin.yaml': 'environments:\n  dev:\n    services:\n      agents: { file: envs/dev.yaml }\n  staging:\n    services:\n      agents: { file: envs/staging.yaml }\n',
+      'envs/dev.yaml': `image:\n  repository: ${registry.host}/ameide/agents\n  tag: "2.0.0"\n  digest: ${image.digest}\n`,
+      'envs/staging.yaml': `image:\n  repository: ${registry.host}/ameide/agents\n  tag: "1.0.0"\n  digest: ""\n`,
+    };
+    const checkout = mkdtempSync(join(tmpdir(), 'digestpin-checkout-'));
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(checkout, file)), { recursive: true });
+      writeFileSync(join(checkout, file), text);
+    }
+    const remote = await createBareRepo(files);
+    try {
+      const r = await cli(['--repo', remote.path, '--config', 'digestpin.yaml', '--from-environment', 'dev', '--environment', 'staging', '--service', 'agents', '--mode', 'direct', '--json'], checkout);
+      expect(r.code, r.log).toBe(0);
+      expect(JSON.parse(r.out)).toMatchObject({ digest: image.digest, operation: 'committed' });
+      expect(await remote.readFile('envs/staging.yaml')).toBe(files['envs/staging.yaml']!.replace('"1.0.0"', '"2.0.0"').replace('digest: ""', `digest: "${image.digest}"`));
+      expect(await remote.readFile('envs/dev.yaml')).toBe(files['envs/dev.yaml']);
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+      await remote.cleanup();
+    }
   });
 });

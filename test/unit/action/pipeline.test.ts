@@ -116,3 +116,38 @@ describe('runPipeline', () => {
     expect(promoted[0]!.mode).toBe('direct');
   });
 });
+
+describe('runPipeline from-environment', () => {
+  const config = 'environments:\n  dev:\n    services:\n      agents: { file: envs/dev/agents.yaml }\n  staging:\n    services:\n      agents: { file: envs/staging/agents.yaml }\n';
+  const request = (over: Record<string, string> = {}) =>
+    inputs({ 'INPUT_FROM-ENVIRONMENT': 'dev', INPUT_CONFIG: 'gitops/digestpin.yaml', 'INPUT_VALUES-FILE': '', 'INPUT_PULL-REGISTRY': '', GITHUB_WORKSPACE: '/ws', ...over });
+
+  it('promotes the digest and tag the source environment pins, verified at the pull side', async () => {
+    const registry = fakeRegistry({ 'pull.example:5000/ameide/agents': [D1] });
+    const { d, promoted } = deps(registry, { 'envs/staging/agents.yaml': VALUES.replace(`digest: ${D1}`, 'digest: ""') });
+    const files: Record<string, string> = { '/ws/gitops/digestpin.yaml': config, '/ws/gitops/envs/dev/agents.yaml': VALUES };
+    d.readFile = async (p) => files[p] ?? Promise.reject(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }));
+    const result = await runPipeline(request(), d);
+    expect(registry.calls).toEqual([`verify pull.example:5000/ameide/agents@${D1}`]);
+    expect(result.pinnedRef).toBe(`pull.example:5000/ameide/agents@${D1}`);
+    expect(result.entries[0]).toMatchObject({ environment: 'staging', file: 'envs/staging/agents.yaml', newDigest: D1 });
+    expect(promoted[0]!.branch).toBe('digestpin/staging/agents');
+  });
+
+  it('says so when the source environment pins no digest', async () => {
+    const registry = fakeRegistry({});
+    const { d, promoted } = deps(registry, {});
+    const files: Record<string, string> = { '/ws/gitops/digestpin.yaml': config, '/ws/gitops/envs/dev/agents.yaml': 'image:\n  repository: pull.example:5000/ameide/agents\n  tag: "1"\n' };
+    d.readFile = async (p) => files[p]!;
+    await expect(runPipeline(request(), d)).rejects.toThrow('envs/dev/agents.yaml:2: dev pins no digest for agents yet, so there is nothing to promote');
+    expect(promoted).toEqual([]);
+  });
+
+  it.each([
+    [{ 'INPUT_IMAGE-REF': 'x.example/a:1' }, /without image, image-ref or digest/],
+    [{ INPUT_CONFIG: '' }, /needs config/],
+    [{ 'INPUT_FROM-ENVIRONMENT': 'staging' }, /is the target environment itself/],
+  ])('rejects %o', (over, message) => {
+    expect(() => request(over)).toThrow(message);
+  });
+});
