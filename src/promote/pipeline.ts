@@ -35,6 +35,21 @@ export interface PipelineResult {
   entries: PromotionEntry[];
 }
 
+/**
+ * One log group per phase. A failing phase gets its `[service] ❌` line here; the error itself is reported
+ * once, by the top-level catch, so this rethrows it untouched.
+ */
+function phase<T>(deps: PipelineDeps, service: string, name: string, fn: () => Promise<T>): Promise<T> {
+  return deps.logger.group(name, async () => {
+    try {
+      return await fn();
+    } catch (error) {
+      deps.logger.info(serviceLine(service, 'fail', `${name} failed`));
+      throw error;
+    }
+  });
+}
+
 interface Pushed {
   push: ImageReference;
   digest?: string;
@@ -47,7 +62,10 @@ async function obtainImage(request: Readonly<DigestpinRequest>, deps: PipelineDe
   if (image.kind === 'build') {
     const push = parseReference(`${registry.push ?? registry.pull}/${image.name}:${image.tag}`, 'image');
     const build = buildRequestFor(request, image, push, join(request.run.tempDir, `digestpin-build-${process.pid}-${Date.now()}.json`));
-    const result = await deps.logger.group('Build', () => deps.build(build));
+    const result = await phase(deps, request.service, 'Build', () => {
+      deps.logger.info(serviceLine(request.service, 'start', `building ${formatReference(push)}${image.build.platforms.length ? ` for ${image.build.platforms.join(', ')}` : ''}`));
+      return deps.build(build);
+    });
     if (!image.build.push) throw new DigestpinError('push is false: the image was built but not pushed, so there is no digest to pin', { input: 'push' });
     deps.logger.info(serviceLine(request.service, 'done', `built and pushed ${formatReference(push)} (${result.digest})`));
     return { push, digest: result.digest, tag: image.tag };
@@ -103,8 +121,10 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   const svc = request.service;
   logger.info(serviceLine(svc, 'start', `promoting to ${request.environment}`));
   const loaded = await loadConfig(request, deps.readFile);
+  // Where the pin goes is settled before anything is built or pushed: a config mistake fails first.
+  const target = targetPins(request, loaded);
   const pushed = await obtainImage(request, deps, loaded);
-  const resolution = await logger.group('Registry', async () => {
+  const resolution = await phase(deps, svc, 'Registry', async () => {
     logger.info(serviceLine(svc, 'start', `verifying the digest at ${pullSide(request, pushed.push).registry}`));
     const r = await verifyAtPullSide(request, pushed, deps);
     logger.info(serviceLine(svc, 'done', `${formatReference({ registry: r.reference.registry, repository: r.reference.repository })} serves ${r.digest} (${r.kind}${r.platforms.length ? `: ${r.platforms.join(', ')}` : ''})`));
@@ -116,7 +136,6 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   deps.output?.('digest', resolution.digest);
   deps.output?.('image-ref', imageRef);
   deps.output?.('pinned-ref', `${repository}@${resolution.digest}`);
-  const target = targetPins(request, loaded);
   const mode = request.gitops.mode ?? target.mode ?? 'pull-request';
   const pins: PlannedPin[] = target.pins.map((spec) => ({ spec, repository, digest: resolution.digest, tag: tagPolicy(request, pushed.tag), setRepository: request.setRepository }));
   const plan = planPromotion(pins, { ...request.gitops, mode }, {
@@ -126,7 +145,7 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
     runId: request.run.runId,
     labels: resolution.labels,
   });
-  const promotion = await logger.group('GitOps', async () => {
+  const promotion = await phase(deps, svc, 'GitOps', async () => {
     const backend = await deps.gitops(request);
     logger.info(serviceLine(svc, 'start', `${request.gitops.dryRun ? 'dry run: ' : ''}${mode} to ${request.gitops.repository} (${request.gitops.baseBranch})`));
     const result = await backend.promote(plan);

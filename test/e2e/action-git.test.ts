@@ -109,26 +109,37 @@ describe('the action on the plain-git backend', () => {
 });
 
 describe('bad input ends with one ::error:: line and no commit', () => {
-  const cases: Array<[string, () => Record<string, string>, RegExp]> = [
-    ['a missing required input', () => ({ ...baseInputs(), environment: '' }), /^::error title=digestpin::input 'environment': is required/],
-    ['an unknown environment', () => ({ ...baseInputs({ 'values-file': '', key: '', config: CONFIG, environment: 'qa', 'image-ref': `${registry.host}/demo/example-service:e2e-1` }) }), /examples\/gitops\/digestpin.yaml: environment 'qa' is not defined/],
-    ['a malformed image-ref', () => baseInputs({ 'image-ref': 'Demo/Example:latest' }), /image-ref.*Demo\/Example:latest/],
-    ['a build failure', () => baseInputs({ context: 'test/fixtures/e2e/broken-build', image: 'demo/broken', registry: registry.host, 'image-tag': 'x' }), /buildx build failed.*BOGUS/i],
+  // [case, inputs, the ::error:: line, the phase whose ❌ line shows (none: it failed before any phase)]
+  const cases: Array<[string, () => Record<string, string>, RegExp, string | undefined]> = [
+    ['a missing required input', () => ({ ...baseInputs(), environment: '' }), /^::error title=digestpin::input 'environment': is required/, undefined],
+    [
+      'an unknown environment, before anything is built',
+      () => ({ ...baseInputs({ 'values-file': '', key: '', config: CONFIG, environment: 'qa', context: 'examples/service', image: 'demo/example-service', registry: registry.host, 'image-tag': 'never-built' }) }),
+      /examples\/gitops\/digestpin.yaml: environment 'qa' is not defined/,
+      undefined,
+    ],
+    ['a malformed image-ref', () => baseInputs({ 'image-ref': 'Demo/Example:latest' }), /image-ref.*Demo\/Example:latest/, undefined],
+    ['a build failure', () => baseInputs({ context: 'test/fixtures/e2e/broken-build', image: 'demo/broken', registry: registry.host, 'image-tag': 'x' }), /buildx build failed.*BOGUS/i, 'Build'],
     [
       'a digest missing at the pull side',
       () => baseInputs({ 'image-ref': `${registry.host}/demo/example-service:e2e-1`, 'registry-aliases': `k3d-dev-reg:5000=${other.host}` }),
       /does not serve sha256:[0-9a-f]{64}; they are two registries.*nothing was written/,
+      'Registry',
     ],
-    ['a tag that was never pushed', () => baseInputs({ 'image-ref': `${registry.host}/demo/example-service:never-pushed` }), /never-pushed/],
+    ['a tag that was never pushed', () => baseInputs({ 'image-ref': `${registry.host}/demo/example-service:never-pushed` }), /never-pushed/, 'Registry'],
   ];
 
-  it.each(cases)('%s', async (_name, inputs, message) => {
+  it.each(cases)('%s', async (_name, inputs, message, failedPhase) => {
     const before = await repo.head();
     const run = await runActionBundle(inputs());
     try {
       expect(run.exitCode).toBe(1);
       expect(run.errors).toHaveLength(1);
       expect(run.errors[0]).toMatch(message);
+      // Which phase failed, in the seed's per-service format.
+      const marks = run.stdout.split('\n').filter((l) => l.includes('❌'));
+      expect(marks).toEqual(failedPhase ? [`[example-service] ❌ ${failedPhase} failed`] : []);
+      if (!failedPhase) expect(run.stdout).not.toContain('::group::');
       expect(await repo.head()).toBe(before);
       expect(await repo.branches()).toEqual(['main']);
     } finally {
