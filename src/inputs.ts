@@ -1,5 +1,6 @@
 // The one place that reads action inputs. Turns INPUT_* variables into a frozen DigestpinRequest;
 // every bad value fails here, naming the input and what a good value looks like. Pure over `env`.
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError } from './runtime/errors.js';
 import { registerSecret } from './runtime/secrets.js';
@@ -143,7 +144,7 @@ function workspacePath(env: Env, name: string, value: string | undefined, worksp
 
 export function readInputs(env: Env): Readonly<DigestpinRequest> {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  const tempDir = env.RUNNER_TEMP || join(workspace, '..', '.digestpin-tmp');
+  const tempDir = env.RUNNER_TEMP || join(tmpdir(), 'digestpin');
   const token = optional(env, 'gitops-token');
   const password = optional(env, 'registry-password');
   registerSecret(token);
