@@ -1,5 +1,6 @@
 // Real bare git repositories in temp folders for tests and benchmarks. Every git call carries its own identity
 // and ignores the machine's global/system config, so nothing set up by hand is needed.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,8 +137,16 @@ export function promotion(repository: string, edits: FileEdit[], overrides: Part
   };
 }
 
+// All work folders of one test process live under one parent, removed when the process exits.
+let workRoot: string | undefined;
+
 export async function tempWorkDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'digestpin-work-'));
+  if (!workRoot) {
+    const root = mkdtempSync(join(tmpdir(), 'digestpin-work-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    workRoot = root;
+  }
+  return mkdtemp(join(workRoot, 'w-'));
 }
 
 /** What a backend left in its work folder (should be nothing). */

@@ -24,6 +24,9 @@ const PATTERNS: Array<[GitFailureKind, RegExp]> = [
 ];
 
 export function classifyGitFailure(output: string): GitFailureKind {
+  // A network command that failed without a word (killed, or the connection died before git could say
+  // why) is retried a little like a dropped connection: clone and fetch are read-only, pushes are leased.
+  if (!output.trim()) return 'transient';
   for (const [kind, pattern] of PATTERNS) if (pattern.test(output)) return kind;
   return 'other';
 }

@@ -22,6 +22,8 @@ describe('classifyGitFailure (texts as git 2.39 prints them with LC_ALL=C)', () 
     ['error: RPC failed; HTTP 502 curl 22 The requested URL returned error: 502\nfatal: the remote end hung up unexpectedly', 'transient'],
     ['fatal: early EOF\nfatal: index-pack failed', 'transient'],
     ['fatal: something new', 'other'],
+    ['', 'transient'],
+    ['  \n', 'transient'],
   ])('%s -> %s', (text, kind) => {
     expect(classifyGitFailure(text)).toBe(kind);
   });
