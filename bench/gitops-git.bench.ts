@@ -2,7 +2,6 @@
 // clone of the same repository, measured in the same run over file:// and over git:// (git daemon on loopback).
 import { execa } from 'execa';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloneSparse, createGitSession, DEFAULT_IDENTITY, parseRemote } from '../src/gitops/git/index.js';
@@ -10,6 +9,7 @@ import { createBareRepo, git, pinEdit, promotion, digest, valuesFile } from '../
 import { createGitBackend } from '../src/gitops/git/index.js';
 import { exec } from '../src/runtime/exec.js';
 import { memoryLogger } from '../src/runtime/logger.js';
+import { freePort } from '../test/support/ports.js';
 
 const FILES = 20_000;
 // Median of SPARSE_RUNS for the fast case; the full clones write 20,000 files and take seconds, one run each.
@@ -62,13 +62,6 @@ function ratio(name: string, sparse: Sample, full: Sample) {
   console.log(`  ${name}: full/sparse time ${(full.ms / sparse.ms).toFixed(1)}x, bytes ${(full.bytes / sparse.bytes).toFixed(1)}x`);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 async function main() {
   const built = performance.now();

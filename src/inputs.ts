@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError } from './runtime/errors.js';
 import { registerSecret } from './runtime/secrets.js';
-import { isValidDigest } from './registry/reference.js';
+import { validatePlatforms } from './build/buildx-args.js';
+import { isPlatformString } from './registry/manifest.js';
+import { isValidDigest, isValidDomain, isValidRepositoryPath, isValidTag, parseAliases, parseReference } from './registry/reference.js';
 import type { PinTarget } from './values/types.js';
 import type { BuildSpec, DigestpinRequest, ImageSource, PinSpec } from './request.js';
 
@@ -42,32 +44,17 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-const HOST = /^(\[[0-9a-fA-F:]+\]|[a-zA-Z0-9.-]+)(:\d{1,5})?$/;
-const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
 const SERVICE = /^[a-zA-Z0-9][\w.-]*$/;
 
 function host(env: Env, name: string): string | undefined {
   const value = optional(env, name);
-  if (value && !HOST.test(value)) throw new InputError(name, `'${value}' is not a registry host; use host[:port], e.g. ghcr.io or localhost:5000`);
+  if (value && !isValidDomain(value)) throw new InputError(name, `'${value}' is not a registry host; use host[:port], e.g. ghcr.io or localhost:5000`);
   return value?.toLowerCase();
-}
-
-function aliases(env: Env): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const pair of getList(env, 'registry-aliases', /\n/)) {
-    const [from, to, extra] = pair.split('=').map((s) => s.trim());
-    if (!from || !to || extra !== undefined || !HOST.test(from) || !HOST.test(to)) {
-      throw new InputError('registry-aliases', `'${pair}' is not CLUSTER_HOST=RUNNER_ADDRESS, e.g. k3d-dev-reg:5000=localhost:5000`);
-    }
-    map[from.toLowerCase()] = to.toLowerCase();
-  }
-  return map;
 }
 
 function imageName(env: Env): string | undefined {
   const name = optional(env, 'image');
-  if (name && !NAME.test(name)) {
+  if (name && !isValidRepositoryPath(name)) {
     throw new InputError('image', `'${name}' is not a registry-neutral image name; use lowercase path segments such as ameide/agents`);
   }
   return name;
@@ -76,8 +63,8 @@ function imageName(env: Env): string | undefined {
 function buildSpec(env: Env): BuildSpec {
   const buildArgs = getList(env, 'build-args', /\n/);
   for (const arg of buildArgs) if (!/^[A-Za-z_][\w.-]*=/.test(arg)) throw new InputError('build-args', `'${arg.split('=')[0]}' is not KEY=VALUE`);
-  const platforms = getList(env, 'platforms');
-  for (const p of platforms) if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p)) throw new InputError('platforms', `'${p}' is not os/arch[/variant], e.g. linux/amd64`);
+  // The build module's own rule, checked here so a bad value fails before anything runs.
+  const platforms = validatePlatforms(getList(env, 'platforms'));
   return {
     context: getInput(env, 'context') || '.',
     file: optional(env, 'file'),
@@ -111,7 +98,7 @@ function imageSource(env: Env, name: string | undefined, sha: string | undefined
   if (imageRef) return { kind: 'image-ref', ref: imageRef };
   if (!name) throw new InputError('image', 'is required unless image-ref is given, e.g. image: ameide/agents');
   const tag = optional(env, 'image-tag') ?? (sha ? `sha-${sha.slice(0, 7)}` : undefined);
-  if (tag && !TAG.test(tag)) throw new InputError('image-tag', `'${tag}' is not a valid tag ([A-Za-z0-9_.-], at most 128, not starting with . or -)`);
+  if (tag && !isValidTag(tag)) throw new InputError('image-tag', `'${tag}' is not a valid tag ([A-Za-z0-9_.-], at most 128, not starting with . or -)`);
   if (digest) {
     if (!isValidDigest(digest)) throw new InputError('digest', `'${digest}' is not a digest; use sha256: followed by 64 lowercase hex digits`);
     return { kind: 'digest', name, digest, tag: optional(env, 'image-tag') };
@@ -134,7 +121,7 @@ function explicitPin(env: Env, environment: string, service: string): PinSpec[] 
   return [{ environment, service, file: file.replace(/^\.\//, ''), target }];
 }
 
-function workspacePath(env: Env, name: string, value: string | undefined, workspace: string): string | undefined {
+function workspacePath(name: string, value: string | undefined, workspace: string): string | undefined {
   if (!value) return undefined;
   const full = resolve(workspace, value);
   const rel = relative(workspace, full);
@@ -159,7 +146,7 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
   const name = imageName(env);
   const sha = env.GITHUB_SHA || undefined;
   const image = imageSource(env, name, sha);
-  const service = optional(env, 'service') ?? name?.split('/').pop() ?? optional(env, 'image-ref')?.split('@')[0]?.split(':')[0]?.split('/').pop();
+  const service = optional(env, 'service') ?? (name ?? (image.kind === 'image-ref' ? parseReference(image.ref, 'image-ref').repository : undefined))?.split('/').pop();
   if (!service || !SERVICE.test(service)) throw new InputError('service', `'${service ?? ''}' is not a service name; set the service input`);
   const push = host(env, 'registry');
   if ((image.kind === 'build' || image.kind === 'digest') && !push && !optional(env, 'pull-registry')) {
@@ -168,12 +155,12 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
   const username = optional(env, 'registry-username');
   if (Boolean(username) !== Boolean(password)) throw new InputError(username ? 'registry-password' : 'registry-username', 'registry-username and registry-password go together');
   const platform = optional(env, 'platform');
-  if (platform && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) throw new InputError('platform', `'${platform}' is not os/arch[/variant]`);
+  if (platform && !isPlatformString(platform)) throw new InputError('platform', `'${platform}' is not os/arch[/variant]`);
 
   const autoMerge = optional(env, 'auto-merge');
   if (autoMerge && !['merge', 'squash', 'rebase'].includes(autoMerge)) throw new InputError('auto-merge', `'${autoMerge}' is not merge, squash or rebase`);
   const reviewers = getList(env, 'reviewers');
-  const configPath = workspacePath(env, 'config', optional(env, 'config'), workspace);
+  const configPath = workspacePath('config', optional(env, 'config'), workspace);
   const pins = explicitPin(env, environment, service);
   if (!pins && !configPath) throw new InputError('values-file', 'give values-file (with key or kustomize-image) or config');
   const apiUrl = optional(env, 'github-api-url') ?? env.GITHUB_API_URL;
@@ -183,7 +170,7 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
     registry: {
       push,
       pull: host(env, 'pull-registry'),
-      aliases: aliases(env),
+      aliases: parseAliases(getList(env, 'registry-aliases', /\n/), 'registry-aliases', 'CLUSTER_HOST=RUNNER_ADDRESS'),
       insecure: getList(env, 'insecure-registries').map((h) => h.toLowerCase()),
       credentials: username && password ? { username, password } : undefined,
       platform,

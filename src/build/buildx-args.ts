@@ -41,7 +41,8 @@ function show(value: string): string {
   return `'${value.replace(/\r?\n/g, '\\n')}'`;
 }
 
-function validatePlatforms(platforms: readonly string[]): string[] {
+/** `os/arch[/variant]` each, no repeats, as buildx takes them; InputError('platforms') otherwise. */
+export function validatePlatforms(platforms: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const platform of platforms) {
     if (!PLATFORM.test(platform)) {

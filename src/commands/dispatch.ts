@@ -1,5 +1,5 @@
 // Maps `digestpin <command>` to its module, and is the CLI's one top-level catch.
-import { DigestpinError, InputError, oneLine } from '../runtime/errors.js';
+import { InputError, oneLine } from '../runtime/errors.js';
 import { streamLogger, type Logger } from '../runtime/logger.js';
 import { redact } from '../runtime/secrets.js';
 
@@ -49,6 +49,6 @@ export async function runCli(argv: string[], io?: Partial<CliIO>): Promise<numbe
   } catch (error) {
     full.logger.error(redact(oneLine(error)));
     if (process.env.DIGESTPIN_DEBUG && error instanceof Error && error.stack) full.logger.debug(redact(error.stack));
-    return error instanceof InputError ? 2 : error instanceof DigestpinError ? 1 : 1;
+    return error instanceof InputError ? 2 : 1;
   }
 }

@@ -1,13 +1,10 @@
 // `promote` and `ship` share the action's pipeline: their flags are mapped onto the action's input
 // names and validated by the same readInputs(), so the CLI and the action accept exactly the same values.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { InputError } from '../runtime/errors.js';
 import { readInputs } from '../inputs.js';
-import { runPipeline, type PipelineResult } from '../promote/pipeline.js';
-import { realDeps } from '../promote/real-deps.js';
+import type { PipelineResult } from '../promote/pipeline.js';
+import { runWithRealDeps } from '../promote/real-deps.js';
 import { operationText } from '../report/summary.js';
 import { outputsOf } from '../action/outputs.js';
 import { parseCommandArgs } from './args.js';
@@ -81,7 +78,7 @@ export async function runPipelineCommand(
   env['INPUT_GITOPS-TOKEN'] = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
   env['INPUT_REGISTRY-USERNAME'] = io.env.DIGESTPIN_REGISTRY_USERNAME;
   env['INPUT_REGISTRY-PASSWORD'] = io.env.DIGESTPIN_REGISTRY_PASSWORD;
-  Object.assign(env, { GITHUB_WORKSPACE: io.cwd, RUNNER_TEMP: join(tmpdir(), 'digestpin'), GITHUB_SHA: io.env.GITHUB_SHA, GITHUB_API_URL: io.env.GITHUB_API_URL });
+  Object.assign(env, { GITHUB_WORKSPACE: io.cwd, GITHUB_SHA: io.env.GITHUB_SHA, GITHUB_API_URL: io.env.GITHUB_API_URL });
   let request;
   try {
     request = readInputs(env);
@@ -90,13 +87,7 @@ export async function runPipelineCommand(
     const flag = Object.entries(flags).find(([, s]) => s.input === error.context.input)?.[0] ?? error.context.input;
     throw new InputError(`--${flag}`, error.message.replace(/^input '[^']+': /, ''));
   }
-  await mkdir(request.run.tempDir, { recursive: true });
-  const scratch = await mkdtemp(join(request.run.tempDir, `${command}-`));
-  try {
-    const result = await runPipeline(request, realDeps(request, io.logger, scratch));
-    io.stdout(values.json ? JSON.stringify(outputsOf(result), null, 2) : renderHuman(result, request.gitops.dryRun));
-    return 0;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
+  const result = await runWithRealDeps(request, io.logger);
+  io.stdout(values.json ? JSON.stringify(outputsOf(result), null, 2) : renderHuman(result, request.gitops.dryRun));
+  return 0;
 }

@@ -7,6 +7,7 @@ import {
   defaultDockerConfigPath,
   formatReference,
   isPlatformString,
+  parseAliases,
   parseReference,
   reachedRegistry,
 } from '../registry/index.js';
@@ -30,18 +31,6 @@ options:
 
 credentials: DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, else the docker config
 ($DOCKER_CONFIG/config.json or ~/.docker/config.json).`;
-
-function parseAliases(values: string[]): Record<string, string> {
-  const aliases: Record<string, string> = {};
-  for (const value of values) {
-    const [cluster, host, ...rest] = value.split('=');
-    if (!cluster || !host || rest.length) {
-      throw new InputError('--alias', `'${value}' must look like CLUSTER_HOST=REACHABLE_HOST, e.g. k3d-dev-reg:5000=localhost:5000`);
-    }
-    aliases[cluster.toLowerCase()] = host.toLowerCase();
-  }
-  return aliases;
-}
 
 function parseWait(value: string | undefined): number {
   if (value === undefined) return 0;
@@ -88,7 +77,7 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
   if (values.platform && !isPlatformString(values.platform)) {
     throw new InputError('--platform', `'${values.platform}' must look like os/arch or os/arch/variant, e.g. linux/arm64`);
   }
-  const aliases = parseAliases(values.alias ?? []);
+  const aliases = parseAliases(values.alias ?? [], '--alias');
   const options: RegistryClientOptions = {
     aliases,
     insecureRegistries: values['insecure-registry'] ?? [],

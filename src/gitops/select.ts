@@ -7,7 +7,7 @@ import type { GitOpsBackend } from './types.js';
 const GITHUB_REPO = /^([A-Za-z0-9-]+)\/([\w.-]+)$/;
 
 export function isGitHubRepository(repository: string): boolean {
-  return GITHUB_REPO.test(repository) && !repository.startsWith('.');
+  return GITHUB_REPO.test(repository);
 }
 
 export interface BackendOptions {
@@ -20,7 +20,7 @@ export interface BackendOptions {
 
 export async function createBackend(options: BackendOptions): Promise<GitOpsBackend> {
   const match = GITHUB_REPO.exec(options.repository);
-  if (match && isGitHubRepository(options.repository)) {
+  if (match) {
     if (!options.token) throw new InputError('gitops-token', `is required for the GitHub repository ${options.repository} (a PAT, an App installation token or GITHUB_TOKEN)`);
     const [{ createOctokit }, { createGitHubBackend }] = await Promise.all([import('./octokit.js'), import('./github/index.js')]);
     const octokit = createOctokit({ token: options.token, baseUrl: options.apiUrl, logger: options.logger });

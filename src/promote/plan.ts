@@ -4,7 +4,7 @@ import { FileError } from '../runtime/errors.js';
 import { promotionBranch } from '../gitops/branch.js';
 import { diffLines, pinText } from '../values/index.js';
 import type { Pin, TagPolicy } from '../values/types.js';
-import type { ChangedFile, FileEdit, GitOpsSpecLike, PromotionRequest } from './plan-types.js';
+import type { ChangedFile, EditSummary, FileEdit, GitOpsSpecLike, PromotionRequest } from './plan-types.js';
 import type { PinSpec } from '../request.js';
 import { commitMessage, promotionBody, promotionTitle, type PromotionEntry, type SourceInfo } from '../report/promotion-text.js';
 
@@ -30,30 +30,37 @@ export function fileEdits(pins: PlannedPin[]): FileEdit[] {
     path,
     apply(current: string | undefined) {
       if (current === undefined) throw new FileError(path, undefined, 'does not exist in the GitOps repository (check values-file or the config)');
-      return { text: pinText(current, group.map(toPin), { file: path }).text };
+      const result = pinText(current, group.map(toPin), { file: path });
+      // One pin per file can be summarised on its own (the GitHub backend quotes it when closing a superseded PR).
+      const [only] = group;
+      const summary: EditSummary | undefined =
+        group.length === 1 && only
+          ? { service: only.spec.service, environment: only.spec.environment, file: path, imageRef: `${only.repository}@${only.digest}`, oldDigest: result.previousDigest, newDigest: only.digest, diff: diffLines(current, result.text) }
+          : undefined;
+      return { text: result.text, summary };
     },
   }));
 }
 
-/** What the PR body says, recomputed from the files that really changed (old digest from the old text). */
+/** What the PR body says, from the files that really changed: the edit's own summary when the file holds one
+ * pin, else recomputed (old digest from the old text) for each pin of the file. */
 export function promotionEntries(pins: PlannedPin[], files: ChangedFile[]): PromotionEntry[] {
-  const entries: PromotionEntry[] = [];
-  for (const file of files) {
+  return files.flatMap((file) => {
+    const s = file.summary;
+    if (s) return [{ service: s.service, environment: s.environment, file: s.file, pinnedRef: s.imageRef, oldDigest: s.oldDigest, newDigest: s.newDigest, diff: s.diff }];
     const diff = diffLines(file.before ?? '', file.after);
-    for (const p of pins.filter((x) => x.spec.file === file.path)) {
-      const previous = file.before === undefined ? undefined : pinText(file.before, [toPin(p)], { file: file.path }).previousDigest;
-      entries.push({
+    return pins
+      .filter((p) => p.spec.file === file.path)
+      .map((p) => ({
         service: p.spec.service,
         environment: p.spec.environment,
         file: file.path,
         pinnedRef: `${p.repository}@${p.digest}`,
-        oldDigest: previous,
+        oldDigest: file.before === undefined ? undefined : pinText(file.before, [toPin(p)], { file: file.path }).previousDigest,
         newDigest: p.digest,
         diff,
-      });
-    }
-  }
-  return entries;
+      }));
+  });
 }
 
 export function planPromotion(pins: PlannedPin[], gitops: GitOpsSpecLike, source: SourceInfo): PromotionRequest {

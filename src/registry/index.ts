@@ -8,7 +8,7 @@ export type {
   Resolution,
   ResolveOptions,
 } from './types.js';
-export { apiHost, formatReference, isLoopback, isValidDigest, parseReference, repositoryName, DOCKER_HUB } from './reference.js';
+export { apiHost, formatReference, isLoopback, isValidDigest, isValidDomain, isValidRepositoryPath, isValidTag, parseAliases, parseReference, repositoryName, DOCKER_HUB } from './reference.js';
 export { createRegistryClient, reachedRegistry } from './client.js';
 export { checkPushPullAgreement, disagreementMessage, type PushPullCheck } from './pull-side.js';
 export { MEDIA_TYPES, MANIFEST_ACCEPT, isPlatformString } from './manifest.js';

@@ -27,11 +27,38 @@ function splitHostPort(registry: string): { host: string; port?: string } {
   return at < 0 ? { host: registry } : { host: registry.slice(0, at), port: registry.slice(at + 1) };
 }
 
-function isValidDomain(registry: string): boolean {
+/** `host[:port]` or `[v6]:port`, as an image reference's first component may name a registry. */
+export function isValidDomain(registry: string): boolean {
   const { host, port } = splitHostPort(registry);
   if (port !== undefined && !/^\d{1,5}$/.test(port)) return false;
   if (IPV6_HOST.test(host)) return true;
   return host.split('.').every((part) => DOMAIN_COMPONENT.test(part));
+}
+
+/** A tag: 1-128 of [A-Za-z0-9_.-], not starting with '.' or '-'. */
+export function isValidTag(tag: string): boolean {
+  return TAG.test(tag);
+}
+
+/** A registry-neutral repository path: lowercase components such as `ameide/agents`. */
+export function isValidRepositoryPath(path: string): boolean {
+  return path.length <= MAX_NAME_LENGTH && path.split('/').every((part) => PATH_COMPONENT.test(part));
+}
+
+/**
+ * `CLUSTER_HOST=RUNNER_ADDRESS` pairs (the seed's host_from_cluster, reversed) into an alias map, hosts
+ * lower-cased. `input` names the flag or action input in errors; `shape` is how its docs write a pair.
+ */
+export function parseAliases(pairs: readonly string[], input: string, shape = 'CLUSTER_HOST=REACHABLE_HOST'): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [from, to, ...extra] = pair.split('=').map((s) => s.trim());
+    if (!from || !to || extra.length || !isValidDomain(from) || !isValidDomain(to)) {
+      throw new InputError(input, `'${pair}' must look like ${shape}, e.g. k3d-dev-reg:5000=localhost:5000`);
+    }
+    aliases[from.toLowerCase()] = to.toLowerCase();
+  }
+  return aliases;
 }
 
 /** True for hosts docker reaches over plain http without configuration: localhost, 127.0.0.0/8, [::1]. */

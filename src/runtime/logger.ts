@@ -8,8 +8,8 @@ export interface AnnotationProps {
   title?: string;
 }
 
-export type ServiceState = 'start' | 'done' | 'fail' | 'info';
-const MARKS: Record<ServiceState, string> = { start: '➡️', done: '✅', fail: '❌', info: 'ℹ️' };
+export type ServiceState = 'start' | 'done' | 'fail';
+const MARKS: Record<ServiceState, string> = { start: '➡️', done: '✅', fail: '❌' };
 
 export interface Logger {
   info(message: string): void;

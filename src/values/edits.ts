@@ -225,7 +225,7 @@ export function fillEmptyPair(src: SourceFile, doc: Document.Parsed, pair: Pair<
 }
 
 /** Turns `old: value` into `key: newValue` in place: a removed key's line is reused for a created one. */
-export function replacePair(src: SourceFile, pair: Pair<unknown, unknown>, entry: NewEntry, removedKey: string): Edit {
+export function replacePair(pair: Pair<unknown, unknown>, entry: NewEntry, removedKey: string): Edit {
   const keyNode = pair.key as Scalar;
   const text = `${renderKey(entry.key, keyNode.type)}: ${renderScalar(entry.value as string, entry.style)}`;
   const changes: PendingChange[] = [

@@ -98,7 +98,7 @@ function digestEdit(src: SourceFile, doc: Document.Parsed, pin: Pin, block: Imag
     return { edits: edit ? [edit] : [], previousDigest: previous };
   }
   const entry = { key: 'digest', value: pin.digest, changeKey: key, style: block.style };
-  if (block.tag && pin.tag?.mode === 'remove') return { edits: [replacePair(src, block.tag, entry, `${path}.tag`)] };
+  if (block.tag && pin.tag?.mode === 'remove') return { edits: [replacePair(block.tag, entry, `${path}.tag`)] };
   const after = block.tag ?? block.repository ?? block.registry ?? null;
   return { edits: [insertIntoMap(src, doc, block.map, after, [entry])] };
 }

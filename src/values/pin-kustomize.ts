@@ -34,7 +34,7 @@ function entryLines(fields: [string, string][], dash: string, keyIndent: string,
   }));
 }
 
-function createEntry(src: SourceFile, doc: Document.Parsed, pin: Pin, name: string, root: YAMLMap, imagesPair: Pair<unknown, unknown> | undefined): Edit {
+function createEntry(src: SourceFile, pin: Pin, name: string, root: YAMLMap, imagesPair: Pair<unknown, unknown> | undefined): Edit {
   const fields = newEntryFields(pin, name);
   const seq = imagesPair?.value;
   const key = (k: string) => `images[name=${name}].${k}`;
@@ -122,7 +122,7 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
   const key = `images[name=${name}]`;
   if (!entry) {
     if (!pin.createMissing) throw new FileError(src.file, imagesPair ? lineOf(src.text, (imagesPair.key as Node).range![0]) : undefined, `no images entry named '${name}' (create it with --create)`);
-    return { edits: [createEntry(src, doc, pin, name, root, imagesPair)], structural: true };
+    return { edits: [createEntry(src, pin, name, root, imagesPair)], structural: true };
   }
   if (!pin.allowAlias) checkSharedAnchors(doc, src.text, src.file, [entry, ...(isScalar(seq) ? [] : [seq as Node])], key);
   const block = readBlock(entry, { repository: 'newName', tag: 'newTag', name: 'name' });
@@ -135,7 +135,7 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
   }
   const created = { key: 'digest', value: pin.digest, changeKey: `${key}.digest`, style: block.style };
   if (block.tag && tagPolicy(pin).mode === 'remove') {
-    edits.push(replacePair(src, block.tag, created, `${key}.newTag`));
+    edits.push(replacePair(block.tag, created, `${key}.newTag`));
     return { edits };
   }
   const after = block.tag ?? block.repository ?? findPair(entry, 'name') ?? null;

@@ -3,11 +3,11 @@
 // Also pushes small FROM-scratch images with buildx and reads their metadata.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { exec } from '../../src/runtime/exec.js';
+import { freePort } from './ports.js';
 
 export interface RegistryServer {
   /** `127.0.0.1:PORT`, as an image reference names it. */
@@ -40,17 +40,7 @@ export type RegistryAuth =
   | { kind: 'htpasswd'; username: string; password: string }
   | { kind: 'token'; realm: string; service: string; issuer: string; rootCertPath: string };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './ports.js';
 
 async function authSection(auth: RegistryAuth, dir: string): Promise<string> {
   if (auth.kind === 'htpasswd') {

@@ -125,6 +125,9 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
       return result(ctx, { operation: 'closed', commitSha: state.baseOid, branch: r.branch, changedFiles: [], ...prFields });
     }
     const text = r.describe(changes);
+    // If the commit below fails after the branch was created, the branch is left pointing at base: it holds
+    // no partial change and no PR, and the next run resets it. Deleting it is not safe: GitHub's ref DELETE
+    // can't name the head it expects, so it could remove a racing run's commit and close that run's PR.
     await ensureBranch(ctx, step.branch, state.baseOid);
     const commitSha = step.commit ? await commit(ctx, r.branch, state.baseOid, changes, text.commitMessage) : state.branchOid;
     const done = { branch: r.branch, changedFiles: changes, commitSha };

@@ -9,6 +9,7 @@ import { createGitBackend } from '../../../src/gitops/git/index.js';
 import { GitOpsError, FileError, oneLine } from '../../../src/runtime/errors.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
 import { clearSecrets } from '../../../src/runtime/secrets.js';
+import { freePort } from '../../support/ports.js';
 import {
   createBareRepo, digest, leftovers, noSleep, pinEdit, promotion, tempWorkDir, valuesFile, type BareRepo,
 } from '../../support/git-fixtures.js';
@@ -118,13 +119,6 @@ describe('dropped connection', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 async function waitForDaemon(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {

@@ -53,6 +53,11 @@ describe('readInputs', () => {
     expect(r.service).toBe('web');
   });
 
+  it('takes the service from an image-ref on a host with a port', () => {
+    const ref = `localhost:5000/ameide/agents@sha256:${'b'.repeat(64)}`;
+    expect(inputs({ INPUT_IMAGE: undefined, INPUT_REGISTRY: undefined, 'INPUT_IMAGE-REF': ref }).service).toBe('agents');
+  });
+
   it('takes a digest for promotions and rollbacks', () => {
     const d = `sha256:${'a'.repeat(64)}`;
     expect(inputs({ INPUT_DIGEST: d }).image).toEqual({ kind: 'digest', name: 'ameide/agents', digest: d, tag: undefined });

@@ -83,6 +83,11 @@ describe('runPipeline', () => {
     ]);
     const text = promoted[0]!.describe(result.promotion.changedFiles);
     expect(text.title).toBe('Promote agents to staging (sha256:2222222)');
+    // The edit summarises itself, so a backend can say what superseded an older PR.
+    expect(promoted[0]!.edits[0]!.apply(VALUES).summary).toEqual({
+      service: 'agents', environment: 'staging', file: 'envs/staging/agents.yaml', imageRef: `pull.example:5000/ameide/agents@${D2}`,
+      oldDigest: D1, newDigest: D2, diff: ['-  tag: old', `-  digest: ${D1}`, '+  tag: "1.2"', `+  digest: ${D2}`],
+    });
   });
 
   it('writes nothing when the pull side does not serve the digest, and says which side has it', async () => {

@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{b as a,c as b}from"./chunk-4ZWFSIGK.js";import"./chunk-GKZWEUPW.js";import"./chunk-P4OOJ6BI.js";import"./chunk-2LC7VFCJ.js";import"./chunk-3MMWAZIU.js";import"./chunk-CUE35OKO.js";import"./chunk-EAM7CGG4.js";import"./chunk-3CV4QPCD.js";import"./chunk-D3GJBMEJ.js";import"./chunk-6TJB4AFD.js";import"./chunk-TWA26UOG.js";import"./chunk-HOSIISTP.js";export{a as PROMOTE_FLAGS,b as main};
