@@ -5,8 +5,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError } from './runtime/errors.js';
 import { registerSecret } from './runtime/secrets.js';
 import { validatePlatforms } from './build/buildx-args.js';
-import { isPlatformString } from './registry/manifest.js';
-import { isValidDigest, isValidDomain, isValidRepositoryPath, isValidTag, parseAliases, parseReference } from './registry/reference.js';
+import { isPlatformString, isValidDigest, isValidDomain, isValidRepositoryPath, isValidTag, parseAliases, parseReference } from './registry/reference.js';
 import type { PinTarget } from './values/types.js';
 import type { BuildSpec, DigestpinRequest, ImageSource, PinSpec } from './request.js';
 

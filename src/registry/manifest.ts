@@ -77,9 +77,8 @@ export function normalizePlatform(platform: string): string {
   return [os, a, v].filter(Boolean).join('/');
 }
 
-export function isPlatformString(platform: string): boolean {
-  return /^[a-z0-9_-]+\/[a-z0-9_-]+(?:\/[a-z0-9_.-]+)?$/i.test(platform);
-}
+// The naming rule lives with the other reference rules (no crypto there, so inputs can load it cheaply).
+export { isPlatformString } from './reference.js';
 
 /** The index entry for `platform`; a request without a variant matches the first entry of that os/arch. */
 export function selectPlatform(manifests: Descriptor[], platform: string): Descriptor | undefined {

@@ -35,6 +35,11 @@ export function isValidDomain(registry: string): boolean {
   return host.split('.').every((part) => DOMAIN_COMPONENT.test(part));
 }
 
+/** `os/arch[/variant]`, leniently, as registries spell platforms (any case, `aarch64`); see normalizePlatform. */
+export function isPlatformString(platform: string): boolean {
+  return /^[a-z0-9_-]+\/[a-z0-9_-]+(?:\/[a-z0-9_.-]+)?$/i.test(platform);
+}
+
 /** A tag: 1-128 of [A-Za-z0-9_.-], not starting with '.' or '-'. */
 export function isValidTag(tag: string): boolean {
   return TAG.test(tag);

@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{b as a,c as b}from"./chunk-PGG2UUJT.js";import"./chunk-HTFKW4X2.js";import"./chunk-GHB6WQMG.js";import"./chunk-ZZ35DHIL.js";import"./chunk-QEJJBMBS.js";import"./chunk-3MMWAZIU.js";import"./chunk-CUE35OKO.js";import"./chunk-X7ZYSX4C.js";import"./chunk-4IAW5ZKJ.js";import"./chunk-3CV4QPCD.js";import"./chunk-RTFHWF3J.js";import"./chunk-6TJB4AFD.js";import"./chunk-SVSBTYUI.js";import"./chunk-HOSIISTP.js";export{a as PROMOTE_FLAGS,b as main};
