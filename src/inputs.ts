@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError } from './runtime/errors.js';
 import { registerSecret } from './runtime/secrets.js';
-import { validatePlatforms } from './build/buildx-args.js';
+import { validatePlatforms } from './buildx/buildx-args.js';
 import { isPlatformString, isValidDigest, isValidDomain, isValidRepositoryPath, isValidTag, parseAliases, parseReference } from './registry/reference.js';
-import type { PinTarget } from './values/types.js';
+import { targetFromSpec } from './values/target-spec.js';
 import type { BuildSpec, DigestpinRequest, ImageSource, PinSpec } from './request.js';
 
 type Env = Record<string, string | undefined>;
@@ -116,7 +116,8 @@ function explicitPin(env: Env, environment: string, service: string): PinSpec[] 
   if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
     throw new InputError('values-file', `'${file}' must be a path inside the GitOps repository, without '..'`);
   }
-  const target: PinTarget = kustomizeImage ? { kind: 'kustomize', name: kustomizeImage } : { kind: 'helm', path: getInput(env, 'key') || 'image' };
+  const target = targetFromSpec({ key: optional(env, 'key'), 'kustomize-image': kustomizeImage });
+  if ('problem' in target) throw new InputError('kustomize-image', target.problem);
   return [{ environment, service, file: file.replace(/^\.\//, ''), target }];
 }
 

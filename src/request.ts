@@ -1,6 +1,6 @@
 // The validated, frozen request every phase works from. inputs.ts (action) and commands/* (CLI) build it;
 // nothing downstream reads inputs or environment variables again.
-import type { BuildRequest } from './build/types.js';
+import type { BuildRequest } from './buildx/types.js';
 import type { Credentials } from './registry/types.js';
 import type { PinTarget, TagPolicy } from './values/types.js';
 import type { PullRequestOptions } from './gitops/types.js';

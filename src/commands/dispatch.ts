@@ -1,17 +1,9 @@
 // Maps `digestpin <command>` to its module, and is the CLI's one top-level catch.
 import { InputError, oneLine } from '../runtime/errors.js';
-import { streamLogger, type Logger } from '../runtime/logger.js';
+import { streamLogger } from '../runtime/logger.js';
 import { redact } from '../runtime/secrets.js';
+import type { CliIO, CommandMain } from './types.js';
 
-export interface CliIO {
-  stdout: (text: string) => void;
-  logger: Logger;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-/** A command parses its own argv (with node:util parseArgs) and returns the exit code. */
-export type CommandMain = (argv: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: CommandMain }> }> = {
   resolve: { summary: 'resolve REF to its digest at the registry', load: () => import('./resolve.js') },

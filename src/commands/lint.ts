@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { FileError, InputError } from '../runtime/errors.js';
 import { lintText, type LintProblem } from '../values/index.js';
 import { parseCommandArgs } from './args.js';
-import type { CliIO, CommandMain } from './dispatch.js';
+import type { CliIO, CommandMain } from './types.js';
 
 const HELP = `usage: digestpin lint [--immutable] PATH...
 

@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError, InputError } from '../runtime/errors.js';
-import { diffLines, pinText, type Pin, type PinTarget, type TagPolicy } from '../values/index.js';
+import { diffLines, pinText, targetFromSpec, TARGET_KEYS, type Pin, type PinTarget, type TagPolicy } from '../values/index.js';
 import { parseCommandArgs } from './args.js';
-import type { CliIO, CommandMain } from './dispatch.js';
+import type { CliIO, CommandMain } from './types.js';
 
 const HELP = `usage: digestpin pin --file F (--key PATH | --kustomize-image NAME | --yaml-path PATH) --digest D [options]
 
@@ -44,11 +44,11 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 
 function targetOf(values: Values): PinTarget {
-  const given = (['key', 'kustomize-image', 'yaml-path'] as const).filter((k) => values[k] !== undefined);
-  if (given.length !== 1) throw new InputError('--key', 'give exactly one of --key PATH, --kustomize-image NAME or --yaml-path PATH');
-  if (values.key !== undefined) return { kind: 'helm', path: values.key };
-  if (values['kustomize-image'] !== undefined) return { kind: 'kustomize', name: values['kustomize-image'] };
-  return { kind: 'yaml-path', path: values['yaml-path']! };
+  const target = targetFromSpec(values);
+  if ('problem' in target || TARGET_KEYS.every((k) => values[k] === undefined)) {
+    throw new InputError('--key', 'give exactly one of --key PATH, --kustomize-image NAME or --yaml-path PATH');
+  }
+  return target;
 }
 
 function tagOf(values: Values): TagPolicy | undefined {

@@ -8,7 +8,7 @@ import { runWithRealDeps } from '../promote/real-deps.js';
 import { operationText } from '../report/summary.js';
 import { outputsOf } from '../action/outputs.js';
 import { parseCommandArgs } from './args.js';
-import type { CliIO } from './dispatch.js';
+import type { CliIO } from './types.js';
 
 export interface FlagSpec {
   /** Action input the flag feeds. */

@@ -1,5 +1,5 @@
 // `digestpin promote`: pin an already-pushed image (verified at the registry first) in a GitOps repository.
-import type { CommandMain } from './dispatch.js';
+import type { CommandMain } from './types.js';
 import { runPipelineCommand, type FlagSpec } from './pipeline-command.js';
 
 export const PROMOTE_FLAGS: Record<string, FlagSpec> = {

@@ -13,7 +13,7 @@ import {
 } from '../registry/index.js';
 import type { Credentials, RegistryClientOptions } from '../registry/index.js';
 import { parseCommandArgs } from './args.js';
-import type { CliIO, CommandMain } from './dispatch.js';
+import type { CliIO, CommandMain } from './types.js';
 
 const HELP = `usage: digestpin resolve REF [options]
 

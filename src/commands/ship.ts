@@ -1,6 +1,6 @@
 // `digestpin ship`: the whole pipeline from the command line, as the action runs it: build and push with
 // buildx, verify the digest at the pull side, pin, commit or open the PR.
-import type { CommandMain } from './dispatch.js';
+import type { CommandMain } from './types.js';
 import { runPipelineCommand, type FlagSpec } from './pipeline-command.js';
 import { PROMOTE_FLAGS } from './promote.js';
 

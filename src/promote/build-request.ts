@@ -2,7 +2,7 @@
 // that later let a PR body link back to the source revision. Pure.
 import { formatReference } from '../registry/reference.js';
 import type { ImageReference } from '../registry/types.js';
-import type { BuildRequest } from '../build/types.js';
+import type { BuildRequest } from '../buildx/types.js';
 import type { DigestpinRequest, ImageSource } from '../request.js';
 
 export function buildRequestFor(

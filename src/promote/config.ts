@@ -12,6 +12,7 @@
 import { isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { FileError } from '../runtime/errors.js';
 import type { PinSpec } from '../request.js';
+import { targetFromSpec } from '../values/target-spec.js';
 import type { PinTarget } from '../values/types.js';
 
 export interface EnvironmentConfig {
@@ -63,13 +64,8 @@ export function parseConfig(text: string, file: string): DigestpinConfig {
       const path = str(entry.file);
       if (!path) throw new FileError(file, line, `service '${svcName}' in '${name}' needs 'file:'`);
       if (path.startsWith('/') || path.split('/').includes('..')) throw new FileError(file, line, `file '${path}' must stay inside the GitOps repository`);
-      const kustomize = str(entry['kustomize-image']);
-      const yamlPath = str(entry['yaml-path']);
-      const target: PinTarget = kustomize
-        ? { kind: 'kustomize', name: kustomize }
-        : yamlPath
-          ? { kind: 'yaml-path', path: yamlPath }
-          : { kind: 'helm', path: str(entry.key) ?? 'image' };
+      const target = targetFromSpec({ key: str(entry.key), 'kustomize-image': str(entry['kustomize-image']), 'yaml-path': str(entry['yaml-path']) });
+      if ('problem' in target) throw new FileError(file, line, `service '${svcName}' in '${name}': ${target.problem}`);
       services.set(svcName, { file: path.replace(/^\.\//, ''), target });
     }
     environments.set(name, { name, mode: mode as EnvironmentConfig['mode'], immutable: body.immutable === true, services });

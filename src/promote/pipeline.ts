@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { DigestpinError, RegistryError } from '../runtime/errors.js';
 import { serviceLine, type Logger } from '../runtime/logger.js';
-import type { BuildResult } from '../build/types.js';
+import type { BuildResult } from '../buildx/types.js';
 import { checkPushPullAgreement, formatReference, parseReference } from '../registry/index.js';
 import type { ImageReference, RegistryClient, RegistryClientOptions, Resolution } from '../registry/types.js';
 import type { GitOpsBackend, PromotionResult } from '../gitops/types.js';

@@ -2,7 +2,7 @@
 // docker login), the registry client, the GitOps backend, the file system. `scratch` is a temp dir.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dockerLogin, runBuild } from '../build/index.js';
+import { dockerLogin, runBuild } from '../buildx/index.js';
 import { createRegistryClient, parseReference } from '../registry/index.js';
 import { createBackend } from '../gitops/select.js';
 import { exec } from '../runtime/exec.js';

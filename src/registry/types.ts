@@ -1,4 +1,4 @@
-// Contract of the registry client (shared with build/, promote/ and commands/). Keep these names stable.
+// Contract of the registry client (shared with buildx/, promote/ and commands/). Keep these names stable.
 import type { Logger } from '../runtime/logger.js';
 
 /** A parsed image reference, docker-style: host[:port]/path/name[:tag][@digest]. */

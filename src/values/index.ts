@@ -5,3 +5,4 @@ export { lintText, type LintOptions } from './lint.js';
 export { diffLines, lineDiff, type DiffLine } from './diff.js';
 export { isDigest, normalizeRepository, sameRepository } from './reference.js';
 export { readPin, type PinnedImage } from './read-pin.js';
+export { targetFromSpec, TARGET_KEYS, type TargetSpec } from './target-spec.js';

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { dockerLogin, runBuild, type BuildRequest, type BuildResult } from '../../../src/build/index.js';
+import { dockerLogin, runBuild, type BuildRequest, type BuildResult } from '../../../src/buildx/index.js';
 import { ExecError, RegistryError } from '../../../src/runtime/errors.js';
 import { exec } from '../../../src/runtime/exec.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';

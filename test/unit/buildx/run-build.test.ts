@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { runBuild, type BuildRequest } from '../../../src/build/index.js';
+import { runBuild, type BuildRequest } from '../../../src/buildx/index.js';
 import { ExecError, FileError } from '../../../src/runtime/errors.js';
 import type { Exec, ExecOptions } from '../../../src/runtime/exec.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';

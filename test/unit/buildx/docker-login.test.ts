@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { dockerLogin } from '../../../src/build/index.js';
+import { dockerLogin } from '../../../src/buildx/index.js';
 import { DigestpinError, ExecError, RegistryError } from '../../../src/runtime/errors.js';
 import type { Exec, ExecOptions } from '../../../src/runtime/exec.js';
 import { clearSecrets, redact } from '../../../src/runtime/secrets.js';

@@ -1,6 +1,6 @@
 // buildx's metadata file is the only source of the digest; anything off must stop the run with the file named.
 import { describe, expect, test } from 'vitest';
-import { buildFailureReason, parseBuildMetadata } from '../../../src/build/index.js';
+import { buildFailureReason, parseBuildMetadata } from '../../../src/buildx/index.js';
 import { FileError } from '../../../src/runtime/errors.js';
 import { clearSecrets, registerSecret } from '../../../src/runtime/secrets.js';
 

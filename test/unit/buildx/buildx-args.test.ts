@@ -1,7 +1,7 @@
 // The buildx argv is the build phase's whole decision: each row is inputs -> the exact argv docker gets.
 import { describe, expect, test } from 'vitest';
-import { buildxArgs, normalizeBuildArgs } from '../../../src/build/index.js';
-import type { BuildRequest } from '../../../src/build/index.js';
+import { buildxArgs, normalizeBuildArgs } from '../../../src/buildx/index.js';
+import type { BuildRequest } from '../../../src/buildx/index.js';
 import { InputError } from '../../../src/runtime/errors.js';
 
 const META = '/tmp/runner/digestpin-build-metadata.json';

@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{b as a,c as b}from"./chunk-77MTP6JU.js";import"./chunk-MDJWXISX.js";import"./chunk-ZIVNT6T7.js";import"./chunk-ZZ35DHIL.js";import"./chunk-QEJJBMBS.js";import"./chunk-3MMWAZIU.js";import"./chunk-CUE35OKO.js";import"./chunk-KTE2WBBJ.js";import"./chunk-3CV4QPCD.js";import"./chunk-CTKYYH6V.js";import"./chunk-6TJB4AFD.js";import"./chunk-4PD67FVD.js";import"./chunk-HOSIISTP.js";export{a as PROMOTE_FLAGS,b as main};
