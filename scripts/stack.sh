@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts the local stack digestpin is tested against (see ../shared/STACK.md):
-# dockerd with the containerd image store, buildx, docker-registry, cosign, kustomize, git.
+# dockerd with the containerd image store, buildx, docker-registry, cosign, kustomize, git, skopeo, oras.
 # Usage: scripts/stack.sh [install|start|stop|status|up]   (default: up = install + start)
 # Safe to run twice: each step checks what is already there.
 set -euo pipefail
@@ -16,6 +16,7 @@ need_root() {
 have_all() {
   command -v dockerd >/dev/null && command -v docker-registry >/dev/null && command -v cosign >/dev/null \
     && command -v kustomize >/dev/null && command -v htpasswd >/dev/null && command -v git >/dev/null && command -v openssl >/dev/null && command -v curl >/dev/null \
+    && command -v skopeo >/dev/null && command -v oras >/dev/null \
     && [ -x /usr/libexec/docker/cli-plugins/docker-buildx ]
 }
 
@@ -38,7 +39,7 @@ install() {
   log "➡️ apt-get install (a few minutes on a new machine)"
   apt-get update -qq
   apt-get install -y -qq -t trixie docker.io containerd docker-buildx cosign kustomize >/dev/null
-  apt-get install -y -qq docker-registry apache2-utils git openssl curl >/dev/null
+  apt-get install -y -qq docker-registry apache2-utils git openssl curl skopeo oras >/dev/null
   log "✅ tools installed"
 }
 
