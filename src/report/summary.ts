@@ -58,7 +58,8 @@ function folded(report: RunReport): string[] {
 export function summaryMarkdown(report: RunReport): string {
   const link = report.pullRequestUrl ? `[#${report.pullRequestNumber ?? ''}](${report.pullRequestUrl})` : report.branch ? `\`${report.branch}\`` : '—';
   const op = report.dryRun ? 'dry run: nothing written' : OPERATION_TEXT[report.operation];
-  const rows = report.entries.map((e) => `| ${e.service} | ${e.environment} | ${digestCell(e)} | ${e.tag ? `\`${e.tag}\`` : '—'} | ${link} | ${op} |`);
+  const from = report.source?.fromEnvironment ? `${report.source.fromEnvironment} → ` : '';
+  const rows = report.entries.map((e) => `| ${e.service} | ${from}${e.environment} | ${digestCell(e)} | ${e.tag ? `\`${e.tag}\`` : '—'} | ${link} | ${op} |`);
   const notes = [...(report.dryRun ? ['**Dry run:** nothing was pushed, committed or opened; this is the pin the run would make.'] : []), ...(report.notes ?? [])];
   return redact(
     [
