@@ -205,7 +205,8 @@ describe('runPipeline with a build', () => {
 
   it('checks the target file and key before anything is built', async () => {
     const registry = fakeRegistry({});
-    for (const files of [{}, { 'envs/staging/agents.yaml': values.replace('ameide/agents', 'ameide/web') }]) {
+    const cases: Record<string, string>[] = [{}, { 'envs/staging/agents.yaml': values.replace('ameide/agents', 'ameide/web') }];
+    for (const files of cases) {
       const { d, builds, promoted } = deps(registry, files);
       await expect(runPipeline(build(), d)).rejects.toThrow(/^envs\/staging\/agents.yaml/);
       expect(builds).toEqual([]);
