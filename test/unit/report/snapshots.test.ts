@@ -33,6 +33,7 @@ const source = {
 describe('report snapshots', () => {
   it('PR title and body of a promotion dev → staging', async () => {
     expect(promotionTitle([entry], source)).toBe('Promote agents v1.4.2 (sha256:abc1234) dev → staging');
+    await expect(promotionTitle([entry], source)).toMatchFileSnapshot('__snapshots__/pr-title.txt');
     await expect(promotionBody([entry], source)).toMatchFileSnapshot('__snapshots__/pr-body.md');
   });
 
