@@ -246,7 +246,8 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
     const backend = await run.backend();
     logger.info(serviceLine(svc, 'start', `${request.gitops.dryRun ? 'dry run: ' : ''}${run.gitops.mode} to ${request.gitops.repository} (${request.gitops.baseBranch})`));
     const result = await backend.promote(plan);
-    logger.info(serviceLine(svc, 'done', `${result.operation}${result.pullRequestUrl ? ` ${result.pullRequestUrl}` : ''}${result.commitSha ? ` commit ${result.commitSha}` : ''}`));
+    const outcome = request.gitops.dryRun ? `dry run: ${result.changedFiles.length ? `would change ${result.changedFiles.map((f) => f.path).join(', ')}` : 'already pinned, nothing would change'}` : result.operation;
+    logger.info(serviceLine(svc, 'done', `${outcome}${result.pullRequestUrl ? ` ${result.pullRequestUrl}` : ''}${result.commitSha ? ` commit ${result.commitSha}` : ''}`));
     return result;
   });
   const changed = promotionEntries(pins, promotion.changedFiles);

@@ -144,6 +144,9 @@ describe('runPipeline from-environment', () => {
     expect(result.pinnedRef).toBe(`pull.example:5000/ameide/agents@${D1}`);
     expect(result.entries[0]).toMatchObject({ environment: 'staging', file: 'envs/staging/agents.yaml', newDigest: D1 });
     expect(promoted[0]!.branch).toBe('digestpin/staging/agents');
+    // dev's tag 'old' is not at the registry, so it is not carried beside the digest.
+    expect(promoted[0]!.describe(result.promotion.changedFiles).title).toBe('Promote agents (sha256:1111111) dev → staging');
+    expect(result.entries[0]!.diff).toEqual(['-  tag: old', '-  digest: ""', `+  digest: "${D1}"`]);
   });
 
   it('says so when the source environment pins no digest', async () => {
@@ -232,6 +235,7 @@ describe('runPipeline with a build', () => {
     expect(builds.map((b) => b.push)).toEqual([false]);
     expect(promoted).toEqual([]);
     expect(dryRuns).toHaveLength(2);
+    expect(logger.lines).toContain('[agents] ✅ dry run: would change envs/staging/agents.yaml');
     expect(result.digest).toBe(D2);
     expect(result.promotion.operation).toBe('none');
     expect(logger.lines.join('\n')).toContain(['--- envs/staging/agents.yaml', '-  tag: old', `-  digest: ${D1}`, '+  tag: 1.4.2', `+  digest: ${D2}`].join('\n'));
