@@ -119,10 +119,6 @@ function requestedTag(request: Readonly<DigestpinRequest>): TagPolicy {
   return request.tagPolicy === 'remove' ? { mode: 'remove' } : { mode: 'keep' };
 }
 
-/** Before a build (nothing is built for a target that can't take the pin), and when the tag decision needs the files' tags. */
-function needsPreflight(request: Readonly<DigestpinRequest>, origin: ImageOrigin): boolean {
-  return request.image.kind === 'build' || (request.tagPolicy === 'set' && !origin.candidates.some((c) => c.known));
-}
 
 interface Run {
   request: Readonly<DigestpinRequest>;
@@ -154,7 +150,8 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   const run: Run = {
     request,
     deps,
-    pins: (digest, tags) => target.pins.map((spec, i) => ({ spec, repository, digest, tag: tags[i]!, setRepository: request.setRepository })),
+    // A pin without a policy of its own keeps the tag (what the pre-flight reads with).
+    pins: (digest, tags) => target.pins.map((spec, i) => ({ spec, repository, digest, tag: tags[i] ?? { mode: 'keep' }, setRepository: request.setRepository })),
     gitops: { ...request.gitops, mode: request.gitops.mode ?? target.mode ?? 'pull-request' },
     source: {
       serverUrl: request.run.serverUrl,
@@ -166,7 +163,8 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
     backend: () => (backend ??= deps.gitops(request)),
   };
   const asked = target.pins.map(() => requestedTag(request));
-  const check = needsPreflight(request, origin)
+  // Before a build, so nothing is built or pushed for a target that can't take the pin.
+  const check = request.image.kind === 'build'
     ? await phase(deps, svc, 'Pre-flight', async () => {
         logger.info(serviceLine(svc, 'start', `checking ${target.pins.map((p) => p.file).join(', ')} in ${request.gitops.repository}`));
         const result = await preflight(await run.backend(), run.pins('', asked), run.gitops, run.source);
@@ -236,7 +234,12 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
     requested: request.tagPolicy,
     digest: resolution.digest,
     candidates: [...v.origin.candidates, ...(version ? [{ tag: version, from: "the image's version label" }] : [])],
-    currentTags: currentTags(run.pins(resolution.digest, []), v.check),
+    count: run.pins('', []).length,
+    currentTags: async () => {
+      // Only when no tag is known to name the digest: the files' own tags, from the pre-flight or one read now.
+      const check = v.check ?? (await preflight(await run.backend(), run.pins('', []), run.gitops, run.source));
+      return currentTags(run.pins('', []), check);
+    },
     pointsAt: (t) => tagDigest(v.client, { ...v.pull, tag: t }, request.registry.platform),
   });
   const source: SourceInfo = { ...run.source, labels: resolution.labels, tagNote: tag.note };

@@ -14,7 +14,7 @@ export interface TagCandidate {
 }
 
 export interface TagChoice {
-  /** One policy per pin, in the order of `currentTags`. */
+  /** One policy per pin, in the order of the pins. */
   policies: TagPolicy[];
   /** The tag the pins set, when they set one. */
   tag?: string;
@@ -26,8 +26,11 @@ export interface TagChoiceInput {
   requested: 'set' | 'keep' | 'remove';
   digest: string;
   candidates: TagCandidate[];
-  /** The tag each target file names now (a Renovate-style `1.2@sha256:…` counts by its tag part). */
-  currentTags: (string | undefined)[];
+  /** How many pins the choice is for. */
+  count: number;
+  /** The tag each target file names now (a Renovate-style `1.2@sha256:…` counts by its tag part); read only
+   * when no candidate names the digest, since it may cost a read of the GitOps repository. */
+  currentTags(): Promise<(string | undefined)[]>;
   /** The digest `tag` names at the registry the cluster pulls from; undefined when the tag is not there. */
   pointsAt(tag: string): Promise<string | undefined>;
 }
@@ -39,7 +42,7 @@ export function bareTag(tag: string | undefined): string | undefined {
 }
 
 export async function chooseTags(input: TagChoiceInput): Promise<TagChoice> {
-  const count = input.currentTags.length;
+  const count = input.count;
   const all = (policy: TagPolicy) => Array.from({ length: count }, () => policy);
   if (input.requested === 'keep') return { policies: all({ mode: 'keep' }), note: 'kept as the file has it (tag-policy: keep)' };
   if (input.requested === 'remove') return { policies: all({ mode: 'remove' }), note: 'removed (tag-policy: remove)' };
@@ -58,7 +61,7 @@ export async function chooseTags(input: TagChoiceInput): Promise<TagChoice> {
   const policies: TagPolicy[] = [];
   const notes = new Set<string>();
   let kept: string | undefined;
-  for (const current of input.currentTags.map(bareTag)) {
+  for (const current of (await input.currentTags()).map(bareTag)) {
     if (current && (await lookup(current)) === input.digest) {
       policies.push({ mode: 'set', value: current });
       kept = current;
