@@ -135,19 +135,9 @@ function emptyResult(run: Run, digest: string, entries: PromotionEntry[], notes:
   return { digest, imageRef: '', pinnedRef: '', promotion, entries, notes, source: run.source, dryRun: run.request.gitops.dryRun };
 }
 
-export async function runPipeline(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<PipelineResult> {
-  const { logger } = deps;
-  const svc = request.service;
-  const dryRun = request.gitops.dryRun;
-  logger.info(serviceLine(svc, 'start', `promoting to ${request.environment}${dryRun ? ' (dry run: nothing is pushed, committed or opened)' : ''}`));
-  const loaded = await loadConfig(request, deps.readFile);
-  // Where the pin goes is settled before anything is built or pushed: a config mistake fails first.
-  const target = targetPins(request, loaded);
-  const origin = await imageOrigin(request, loaded, deps.readFile);
-  const pull = pullSide(request, origin.push);
-  const repository = formatReference(pull);
+function startRun(request: Readonly<DigestpinRequest>, deps: PipelineDeps, target: ReturnType<typeof targetPins>, repository: string): Run {
   let backend: Promise<GitOpsBackend> | undefined;
-  const run: Run = {
+  return {
     request,
     deps,
     // A pin without a policy of its own keeps the tag (what the pre-flight reads with).
@@ -162,34 +152,39 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
     },
     backend: () => (backend ??= deps.gitops(request)),
   };
-  const asked = target.pins.map(() => requestedTag(request));
-  // Before a build, so nothing is built or pushed for a target that can't take the pin.
-  const check = request.image.kind === 'build'
-    ? await phase(deps, svc, 'Pre-flight', async () => {
-        logger.info(serviceLine(svc, 'start', `checking ${target.pins.map((p) => p.file).join(', ')} in ${request.gitops.repository}`));
-        const result = await preflight(await run.backend(), run.pins('', asked), run.gitops, run.source);
-        logger.info(serviceLine(svc, 'done', 'the target files and keys take the pin'));
-        return result;
-      })
-    : undefined;
+}
+
+export async function runPipeline(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<PipelineResult> {
+  const { logger } = deps;
+  const svc = request.service;
+  logger.info(serviceLine(svc, 'start', `promoting to ${request.environment}${request.gitops.dryRun ? ' (dry run: nothing is pushed, committed or opened)' : ''}`));
+  const loaded = await loadConfig(request, deps.readFile);
+  // Where the pin goes is settled before anything is built or pushed: a config mistake fails first.
+  const target = targetPins(request, loaded);
+  const origin = await imageOrigin(request, loaded, deps.readFile);
+  const pull = pullSide(request, origin.push);
+  const run = startRun(request, deps, target, formatReference(pull));
   const client = clientFor(request, origin.push, deps);
-  let digest = origin.digest;
-  let waitForPush = false;
-  const notes: string[] = [];
-  if (request.image.kind === 'build') {
-    const built = await phase(deps, svc, 'Build', () => buildImage(request, origin, deps));
-    if (!built.pushed && !dryRun) {
-      logger.info(serviceLine(svc, 'done', `push is false: built ${built.digest}; nothing was pushed or pinned`));
-      return emptyResult(run, built.digest, [], [`push is false: the image was built (\`${built.digest}\`) but not pushed, so nothing was pinned.`]);
-    }
-    if (built.pushed) [digest, waitForPush] = [built.digest, true];
-    else {
-      digest = await tagDigest(client, origin.push);
-      if (!digest) return dryRunWithoutDigest(run, origin, asked, check!);
-      notes.push(`The build was not pushed; \`${formatReference(origin.push)}\` names \`${digest}\` at the registry now, so that is the pin shown.`);
-    }
+  if (request.image.kind !== 'build') return promote(run, { origin, pull, client, digest: origin.digest, waitForPush: false, notes: [] });
+  const asked = target.pins.map(() => requestedTag(request));
+  // Before the build, so nothing is built or pushed for a target that can't take the pin.
+  const check = await phase(deps, svc, 'Pre-flight', async () => {
+    logger.info(serviceLine(svc, 'start', `checking ${target.pins.map((p) => p.file).join(', ')} in ${request.gitops.repository}`));
+    const result = await preflight(await run.backend(), run.pins('', asked), run.gitops, run.source);
+    logger.info(serviceLine(svc, 'done', 'the target files and keys take the pin'));
+    return result;
+  });
+  const built = await phase(deps, svc, 'Build', () => buildImage(request, origin, deps));
+  if (built.pushed) return promote(run, { origin, pull, client, digest: built.digest, waitForPush: true, check, notes: [] });
+  if (!request.gitops.dryRun) {
+    logger.info(serviceLine(svc, 'done', `push is false: built ${built.digest}; nothing was pushed or pinned`));
+    return emptyResult(run, built.digest, [], [`push is false: the image was built (\`${built.digest}\`) but not pushed, so nothing was pinned.`]);
   }
-  return promote(run, { origin, pull, client, digest, waitForPush, check, notes });
+  // A dry run: the pin shown is the one of the tag as the registry has it now, if it has it.
+  const digest = await tagDigest(client, origin.push);
+  if (!digest) return dryRunWithoutDigest(run, origin, asked, check);
+  const note = `The build was not pushed; \`${formatReference(origin.push)}\` names \`${digest}\` at the registry now, so that is the pin shown.`;
+  return promote(run, { origin, pull, client, digest, waitForPush: false, check, notes: [note] });
 }
 
 function dryRunWithoutDigest(run: Run, origin: ImageOrigin, asked: TagPolicy[], check: TargetCheck): PipelineResult {
