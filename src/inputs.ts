@@ -81,6 +81,14 @@ function buildSpec(env: Env): BuildSpec {
   };
 }
 
+/** A templated reference whose tag or digest came out empty (a manual dispatch with none given) names the gap. */
+function emptySuffix(ref: string): string {
+  if (/[:@]$/.test(ref)) {
+    throw new InputError('image-ref', `'${ref}' ends in an empty ${ref.endsWith('@') ? 'digest' : 'tag'}: give a digest, a tag or from-environment (one of them was left empty)`);
+  }
+  return ref;
+}
+
 function imageSource(env: Env, name: string | undefined, sha: string | undefined): ImageSource {
   const imageRef = optional(env, 'image-ref');
   const digest = optional(env, 'digest');
@@ -94,8 +102,8 @@ function imageSource(env: Env, name: string | undefined, sha: string | undefined
   if (imageRef && (digest || name)) {
     throw new InputError('image-ref', 'give either image-ref, or image (with digest or a build), not both');
   }
-  if (imageRef) return { kind: 'image-ref', ref: imageRef };
-  if (!name) throw new InputError('image', 'is required unless image-ref is given, e.g. image: ameide/agents');
+  if (imageRef) return { kind: 'image-ref', ref: emptySuffix(imageRef) };
+  if (!name) throw new InputError('image', 'is required unless image-ref is given: nothing names the image to pin (give image to build or with digest, image-ref as repo:tag or repo@digest, or from-environment)');
   const tag = optional(env, 'image-tag') ?? (sha ? `sha-${sha.slice(0, 7)}` : undefined);
   if (tag && !isValidTag(tag)) throw new InputError('image-tag', `'${tag}' is not a valid tag ([A-Za-z0-9_.-], at most 128, not starting with . or -)`);
   if (digest) {

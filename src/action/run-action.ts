@@ -5,6 +5,7 @@ import { redact } from '../runtime/secrets.js';
 import { outputsOf } from './outputs.js';
 import { runWithRealDeps } from '../promote/real-deps.js';
 import { summaryMarkdown } from '../report/summary.js';
+import { runReport } from '../promote/run-report.js';
 import type { DigestpinRequest } from '../request.js';
 import { actionsLogger } from './actions-logger.js';
 
@@ -14,6 +15,6 @@ export async function runAction(request: Readonly<DigestpinRequest>, env: NodeJS
   const result = await runWithRealDeps(request, logger, output);
   for (const [name, value] of Object.entries(outputsOf(result))) output(name, value);
   if (env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(summaryMarkdown({ entries: result.entries, ...result.promotion, dryRun: request.gitops.dryRun })).write();
+    await core.summary.addRaw(summaryMarkdown(runReport(result))).write();
   }
 }

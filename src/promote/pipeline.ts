@@ -1,18 +1,21 @@
-// The whole path, phase by phase: build (or take a pushed image) -> verify the digest at the pull-side
-// registry -> plan the pins -> one GitOps commit / PR -> report. Side effects come in through PipelineDeps.
-import { join } from 'node:path';
-import { DigestpinError, RegistryError } from '../runtime/errors.js';
+// The whole path, phase by phase: pre-flight (the target files and keys, before anything is built) -> build
+// (or take a pushed image) -> verify the digest at the pull-side registry -> decide the tag -> one GitOps
+// commit / PR -> report. A dry run writes nothing anywhere. Side effects come in through PipelineDeps.
+import { RegistryError } from '../runtime/errors.js';
 import { serviceLine, type Logger } from '../runtime/logger.js';
 import type { BuildResult } from '../buildx/types.js';
-import { checkPushPullAgreement, formatReference, parseReference } from '../registry/index.js';
+import { checkPushPullAgreement, formatReference } from '../registry/index.js';
 import type { ImageReference, RegistryClient, RegistryClientOptions, Resolution } from '../registry/types.js';
 import type { GitOpsBackend, PromotionResult } from '../gitops/types.js';
 import type { DigestpinRequest } from '../request.js';
 import type { TagPolicy } from '../values/types.js';
-import type { PromotionEntry } from '../report/promotion-text.js';
+import type { PromotionEntry, SourceInfo } from '../report/promotion-text.js';
 import { planPromotion, promotionEntries, type PlannedPin } from './plan.js';
 import { buildRequestFor } from './build-request.js';
-import { loadConfig, pinnedInEnvironment, targetPins, type LoadedConfig } from './targets.js';
+import { loadConfig, targetPins } from './targets.js';
+import { buildImage, imageOrigin, type ImageOrigin } from './image-origin.js';
+import { currentTags, preflight, standInEntries, type TargetCheck } from './preflight.js';
+import { chooseTags, type TagChoice } from './tag-choice.js';
 
 export interface PipelineDeps {
   logger: Logger;
@@ -25,14 +28,22 @@ export interface PipelineDeps {
 }
 
 export interface PipelineResult {
+  /** '' when no digest is known: push: false, or a dry run whose tag is not at the registry yet. */
   digest: string;
   /** Push side, repo@digest. */
   imageRef: string;
   /** Pull side, repo@digest: what the cluster pulls. */
   pinnedRef: string;
-  resolution: Resolution;
+  resolution?: Resolution;
   promotion: PromotionResult;
   entries: PromotionEntry[];
+  /** Sentences for the reports besides the table (nothing pushed, digest known after the push, …). */
+  notes: string[];
+  source: SourceInfo;
+  tag?: TagChoice;
+  /** The cluster-side registry that was shown to serve the digest. */
+  verifiedAt?: string;
+  dryRun: boolean;
 }
 
 /**
@@ -53,29 +64,6 @@ function phase<T>(deps: PipelineDeps, service: string, name: string, fn: () => P
 interface Pushed {
   push: ImageReference;
   digest?: string;
-  tag?: string;
-}
-
-async function obtainImage(request: Readonly<DigestpinRequest>, deps: PipelineDeps, loaded: LoadedConfig | undefined): Promise<Pushed> {
-  const { image, registry } = request;
-  if (image.kind === 'environment') return pinnedInEnvironment(request, loaded!, image.from, deps.readFile);
-  if (image.kind === 'build') {
-    const push = parseReference(`${registry.push ?? registry.pull}/${image.name}:${image.tag}`, 'image');
-    const build = buildRequestFor(request, image, push, join(request.run.tempDir, `digestpin-build-${process.pid}-${Date.now()}.json`));
-    const result = await phase(deps, request.service, 'Build', () => {
-      deps.logger.info(serviceLine(request.service, 'start', `building ${formatReference(push)}${image.build.platforms.length ? ` for ${image.build.platforms.join(', ')}` : ''}`));
-      return deps.build(build);
-    });
-    if (!image.build.push) throw new DigestpinError('push is false: the image was built but not pushed, so there is no digest to pin', { input: 'push' });
-    deps.logger.info(serviceLine(request.service, 'done', `built and pushed ${formatReference(push)} (${result.digest})`));
-    return { push, digest: result.digest, tag: image.tag };
-  }
-  if (image.kind === 'image-ref') {
-    const ref = parseReference(image.ref, 'image-ref');
-    return { push: ref, digest: ref.digest, tag: ref.tag };
-  }
-  const push = parseReference(`${registry.push ?? registry.pull}/${image.name}`, 'image');
-  return { push, digest: image.digest, tag: image.tag };
 }
 
 function pullSide(request: Readonly<DigestpinRequest>, push: ImageReference): ImageReference {
@@ -83,18 +71,21 @@ function pullSide(request: Readonly<DigestpinRequest>, push: ImageReference): Im
   return { registry: host, repository: push.repository };
 }
 
-/** Resolve (tag) or verify (digest) at the registry the cluster pulls from; never trust the push side alone. */
-async function verifyAtPullSide(request: Readonly<DigestpinRequest>, pushed: Pushed, deps: PipelineDeps): Promise<Resolution> {
-  const client = deps.registry({
+function clientFor(request: Readonly<DigestpinRequest>, push: ImageReference, deps: PipelineDeps): RegistryClient {
+  return deps.registry({
     credentials: request.registry.credentials
-      ? Object.fromEntries([pushed.push.registry, request.registry.pull].filter(Boolean).map((h) => [h!, request.registry.credentials!]))
+      ? Object.fromEntries([push.registry, request.registry.pull].filter(Boolean).map((h) => [h!, request.registry.credentials!]))
       : undefined,
     aliases: request.registry.aliases,
     insecureRegistries: request.registry.insecure,
     logger: deps.logger,
   });
+}
+
+/** Resolve (tag) or verify (digest) at the registry the cluster pulls from; never trust the push side alone. */
+async function verifyAtPullSide(request: Readonly<DigestpinRequest>, pushed: Pushed, client: RegistryClient, waitForPush: boolean): Promise<Resolution> {
   const pull = pullSide(request, pushed.push);
-  const options = { platform: request.registry.platform, labels: true, waitForPush: request.image.kind === 'build' };
+  const options = { platform: request.registry.platform, labels: true, waitForPush };
   let digest = pushed.digest;
   if (!digest) {
     // image-ref by tag: the tag is resolved where it was pushed, then the digest is checked where it is pulled.
@@ -111,51 +102,157 @@ async function verifyAtPullSide(request: Readonly<DigestpinRequest>, pushed: Pus
   }
 }
 
-function tagPolicy(request: Readonly<DigestpinRequest>, tag: string | undefined): TagPolicy {
-  if (request.tagPolicy === 'set' && tag) return { mode: 'set', value: tag };
+/** The digest `ref`'s tag names at its registry now, or undefined when the tag is not there. Reads only. */
+async function tagDigest(client: RegistryClient, ref: ImageReference, platform?: string): Promise<string | undefined> {
+  try {
+    return (await client.resolve({ ...ref, digest: undefined }, { waitForPush: false, platform })).digest;
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The tag policy the user asked for, as the pre-flight applies it (a build's tag is known up front). */
+function requestedTag(request: Readonly<DigestpinRequest>): TagPolicy {
+  const { image } = request;
+  if (request.tagPolicy === 'set' && image.kind === 'build') return { mode: 'set', value: image.tag };
   return request.tagPolicy === 'remove' ? { mode: 'remove' } : { mode: 'keep' };
+}
+
+
+interface Run {
+  request: Readonly<DigestpinRequest>;
+  deps: PipelineDeps;
+  pins: (digest: string, tags: TagPolicy[]) => PlannedPin[];
+  gitops: Parameters<typeof planPromotion>[1];
+  source: SourceInfo;
+  backend: () => Promise<GitOpsBackend>;
+}
+
+const NOTHING: PromotionResult = { operation: 'none', changedFiles: [], calls: 0 };
+
+function emptyResult(run: Run, digest: string, entries: PromotionEntry[], notes: string[], promotion = NOTHING): PipelineResult {
+  return { digest, imageRef: '', pinnedRef: '', promotion, entries, notes, source: run.source, dryRun: run.request.gitops.dryRun };
+}
+
+function startRun(request: Readonly<DigestpinRequest>, deps: PipelineDeps, target: ReturnType<typeof targetPins>, repository: string): Run {
+  let backend: Promise<GitOpsBackend> | undefined;
+  return {
+    request,
+    deps,
+    // A pin without a policy of its own keeps the tag (what the pre-flight reads with).
+    pins: (digest, tags) => target.pins.map((spec, i) => ({ spec, repository, digest, tag: tags[i] ?? { mode: 'keep' }, setRepository: request.setRepository })),
+    gitops: { ...request.gitops, mode: request.gitops.mode ?? target.mode ?? 'pull-request' },
+    source: {
+      serverUrl: request.run.serverUrl,
+      sourceRepository: request.run.sourceRepository,
+      sha: request.run.sha,
+      runId: request.run.runId,
+      fromEnvironment: request.image.kind === 'environment' ? request.image.from : undefined,
+    },
+    backend: () => (backend ??= deps.gitops(request)),
+  };
 }
 
 export async function runPipeline(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<PipelineResult> {
   const { logger } = deps;
   const svc = request.service;
-  logger.info(serviceLine(svc, 'start', `promoting to ${request.environment}`));
+  logger.info(serviceLine(svc, 'start', `promoting to ${request.environment}${request.gitops.dryRun ? ' (dry run: nothing is pushed, committed or opened)' : ''}`));
   const loaded = await loadConfig(request, deps.readFile);
   // Where the pin goes is settled before anything is built or pushed: a config mistake fails first.
   const target = targetPins(request, loaded);
-  const pushed = await obtainImage(request, deps, loaded);
+  const origin = await imageOrigin(request, loaded, deps.readFile);
+  const pull = pullSide(request, origin.push);
+  const run = startRun(request, deps, target, formatReference(pull));
+  const client = clientFor(request, origin.push, deps);
+  if (request.image.kind !== 'build') return promote(run, { origin, pull, client, digest: origin.digest, waitForPush: false, notes: [] });
+  const asked = target.pins.map(() => requestedTag(request));
+  // Before the build, so nothing is built or pushed for a target that can't take the pin.
+  const check = await phase(deps, svc, 'Pre-flight', async () => {
+    logger.info(serviceLine(svc, 'start', `checking ${target.pins.map((p) => p.file).join(', ')} in ${request.gitops.repository}`));
+    const result = await preflight(await run.backend(), run.pins('', asked), run.gitops, run.source);
+    logger.info(serviceLine(svc, 'done', 'the target files and keys take the pin'));
+    return result;
+  });
+  const built = await phase(deps, svc, 'Build', () => buildImage(request, origin, deps));
+  if (built.pushed) return promote(run, { origin, pull, client, digest: built.digest, waitForPush: true, check, notes: [] });
+  if (!request.gitops.dryRun) {
+    logger.info(serviceLine(svc, 'done', `push is false: built ${built.digest}; nothing was pushed or pinned`));
+    return emptyResult(run, built.digest, [], [`push is false: the image was built (\`${built.digest}\`) but not pushed, so nothing was pinned.`]);
+  }
+  // A dry run: the pin shown is the one of the tag as the registry has it now, if it has it.
+  const digest = await tagDigest(client, origin.push);
+  if (!digest) return dryRunWithoutDigest(run, origin, asked, check);
+  const note = `The build was not pushed; \`${formatReference(origin.push)}\` names \`${digest}\` at the registry now, so that is the pin shown.`;
+  return promote(run, { origin, pull, client, digest, waitForPush: false, check, notes: [note] });
+}
+
+function dryRunWithoutDigest(run: Run, origin: ImageOrigin, asked: TagPolicy[], check: TargetCheck): PipelineResult {
+  const entries = standInEntries(run.pins('', asked), check);
+  logDiff(run.deps.logger, entries);
+  const note = `\`${formatReference(origin.push)}\` is not at the registry yet, so the digest is known after the push.`;
+  run.deps.logger.info(serviceLine(run.request.service, 'done', `dry run: ${note.replace(/`/g, '')}`));
+  return emptyResult(run, '', entries, [note], { ...NOTHING, changedFiles: check.files });
+}
+
+function logDiff(logger: Logger, entries: PromotionEntry[]): void {
+  for (const e of entries) if (e.diff.length) logger.info([`--- ${e.file}`, ...e.diff].join('\n'));
+}
+
+interface Verified {
+  origin: ImageOrigin;
+  pull: ImageReference;
+  client: RegistryClient;
+  digest?: string;
+  waitForPush: boolean;
+  check?: TargetCheck;
+  notes: string[];
+}
+
+async function promote(run: Run, v: Verified): Promise<PipelineResult> {
+  const { request, deps } = run;
+  const { logger } = deps;
+  const svc = request.service;
+  const repository = formatReference(v.pull);
   const resolution = await phase(deps, svc, 'Registry', async () => {
-    logger.info(serviceLine(svc, 'start', `verifying the digest at ${pullSide(request, pushed.push).registry}`));
-    const r = await verifyAtPullSide(request, pushed, deps);
+    logger.info(serviceLine(svc, 'start', `verifying the digest at ${v.pull.registry}`));
+    const r = await verifyAtPullSide(request, { push: v.origin.push, digest: v.digest }, v.client, v.waitForPush);
     logger.info(serviceLine(svc, 'done', `${formatReference({ registry: r.reference.registry, repository: r.reference.repository })} serves ${r.digest} (${r.kind}${r.platforms.length ? `: ${r.platforms.join(', ')}` : ''})`));
     return r;
   });
-  const pull = pullSide(request, pushed.push);
-  const repository = formatReference({ registry: pull.registry, repository: pull.repository });
-  const imageRef = `${formatReference({ registry: pushed.push.registry, repository: pushed.push.repository })}@${resolution.digest}`;
+  const imageRef = `${formatReference({ registry: v.origin.push.registry, repository: v.origin.push.repository })}@${resolution.digest}`;
   deps.output?.('digest', resolution.digest);
   deps.output?.('image-ref', imageRef);
   deps.output?.('pinned-ref', `${repository}@${resolution.digest}`);
-  const mode = request.gitops.mode ?? target.mode ?? 'pull-request';
-  const pins: PlannedPin[] = target.pins.map((spec) => ({ spec, repository, digest: resolution.digest, tag: tagPolicy(request, pushed.tag), setRepository: request.setRepository }));
-  const plan = planPromotion(pins, { ...request.gitops, mode }, {
-    serverUrl: request.run.serverUrl,
-    sourceRepository: request.run.sourceRepository,
-    sha: request.run.sha,
-    runId: request.run.runId,
-    labels: resolution.labels,
+  const version = resolution.labels?.['org.opencontainers.image.version'];
+  const tag = await chooseTags({
+    requested: request.tagPolicy,
+    digest: resolution.digest,
+    candidates: [...v.origin.candidates, ...(version ? [{ tag: version, from: "the image's version label" }] : [])],
+    count: run.pins('', []).length,
+    currentTags: async () => {
+      // Only when no tag is known to name the digest: the files' own tags, from the pre-flight or one read now.
+      const check = v.check ?? (await preflight(await run.backend(), run.pins('', []), run.gitops, run.source));
+      return currentTags(run.pins('', []), check);
+    },
+    pointsAt: (t) => tagDigest(v.client, { ...v.pull, tag: t }, request.registry.platform),
   });
+  const source: SourceInfo = { ...run.source, labels: resolution.labels, tagNote: tag.note };
+  const pins = run.pins(resolution.digest, tag.policies);
+  const plan = planPromotion(pins, run.gitops, source);
   const promotion = await phase(deps, svc, 'GitOps', async () => {
-    const backend = await deps.gitops(request);
-    logger.info(serviceLine(svc, 'start', `${request.gitops.dryRun ? 'dry run: ' : ''}${mode} to ${request.gitops.repository} (${request.gitops.baseBranch})`));
+    const backend = await run.backend();
+    logger.info(serviceLine(svc, 'start', `${request.gitops.dryRun ? 'dry run: ' : ''}${run.gitops.mode} to ${request.gitops.repository} (${request.gitops.baseBranch})`));
     const result = await backend.promote(plan);
-    logger.info(serviceLine(svc, 'done', `${result.operation}${result.pullRequestUrl ? ` ${result.pullRequestUrl}` : ''}${result.commitSha ? ` commit ${result.commitSha}` : ''}`));
+    const outcome = request.gitops.dryRun ? `dry run: ${result.changedFiles.length ? `would change ${result.changedFiles.map((f) => f.path).join(', ')}` : 'already pinned, nothing would change'}` : result.operation;
+    logger.info(serviceLine(svc, 'done', `${outcome}${result.pullRequestUrl ? ` ${result.pullRequestUrl}` : ''}${result.commitSha ? ` commit ${result.commitSha}` : ''}`));
     return result;
   });
   const changed = promotionEntries(pins, promotion.changedFiles);
+  if (request.gitops.dryRun) logDiff(logger, changed);
   // Nothing changed: report the pins as they stand, so the summary still says what is deployed.
   const entries = changed.length
     ? changed
-    : pins.map((p) => ({ service: p.spec.service, environment: p.spec.environment, file: p.spec.file, pinnedRef: `${repository}@${p.digest}`, oldDigest: p.digest, newDigest: p.digest, diff: [] }));
-  return { digest: resolution.digest, imageRef, pinnedRef: `${repository}@${resolution.digest}`, resolution, promotion, entries };
+    : pins.map((p) => ({ service: p.spec.service, environment: p.spec.environment, file: p.spec.file, pinnedRef: `${repository}@${p.digest}`, oldDigest: p.digest, newDigest: p.digest, tag: tag.tag, diff: [] }));
+  return { digest: resolution.digest, imageRef, pinnedRef: `${repository}@${resolution.digest}`, resolution, promotion, entries, notes: v.notes, source, tag, verifiedAt: v.pull.registry, dryRun: request.gitops.dryRun };
 }

@@ -42,12 +42,20 @@ export function fileEdits(pins: PlannedPin[]): FileEdit[] {
   }));
 }
 
+/** The tag a pin writes, when it writes one (a kept tag is not known here). */
+export function tagOf(p: PlannedPin): string | undefined {
+  return p.tag.mode === 'set' ? p.tag.value : undefined;
+}
+
 /** What the PR body says, from the files that really changed: the edit's own summary when the file holds one
  * pin, else recomputed (old digest from the old text) for each pin of the file. */
 export function promotionEntries(pins: PlannedPin[], files: ChangedFile[]): PromotionEntry[] {
   return files.flatMap((file) => {
     const s = file.summary;
-    if (s) return [{ service: s.service, environment: s.environment, file: s.file, pinnedRef: s.imageRef, oldDigest: s.oldDigest, newDigest: s.newDigest, diff: s.diff }];
+    if (s) {
+      const pin = pins.find((p) => p.spec.file === file.path && p.spec.service === s.service);
+      return [{ service: s.service, environment: s.environment, file: s.file, pinnedRef: s.imageRef, oldDigest: s.oldDigest, newDigest: s.newDigest, tag: pin && tagOf(pin), diff: s.diff }];
+    }
     const diff = diffLines(file.before ?? '', file.after);
     return pins
       .filter((p) => p.spec.file === file.path)
@@ -58,6 +66,7 @@ export function promotionEntries(pins: PlannedPin[], files: ChangedFile[]): Prom
         pinnedRef: `${p.repository}@${p.digest}`,
         oldDigest: file.before === undefined ? undefined : pinText(file.before, [toPin(p)], { file: file.path }).previousDigest,
         newDigest: p.digest,
+        tag: tagOf(p),
         diff,
       }));
   });
@@ -74,7 +83,7 @@ export function planPromotion(pins: PlannedPin[], gitops: GitOpsSpecLike, source
     edits: fileEdits(pins),
     describe(files) {
       const entries = promotionEntries(pins, files);
-      return { commitMessage: commitMessage(entries, source), title: promotionTitle(entries), body: promotionBody(entries, source) };
+      return { commitMessage: commitMessage(entries, source), title: promotionTitle(entries, source), body: promotionBody(entries, source) };
     },
     pullRequest: gitops.pullRequest,
     dryRun: gitops.dryRun,

@@ -1,6 +1,9 @@
 // Renders the commit message, PR title and PR body of a promotion. Pure; every string is redacted,
 // so a secret that reached a label or a URL can't reach the GitOps repository.
 import { redact } from '../runtime/secrets.js';
+import { sourceLinks, type SourceInfo } from './source-links.js';
+
+export type { SourceInfo } from './source-links.js';
 
 export interface PromotionEntry {
   service: string;
@@ -10,17 +13,10 @@ export interface PromotionEntry {
   pinnedRef: string;
   oldDigest?: string;
   newDigest: string;
+  /** The tag the file names after the pin (set or kept), when it names one. */
+  tag?: string;
   /** `- old` / `+ new` lines. */
   diff: string[];
-}
-
-export interface SourceInfo {
-  serverUrl: string;
-  sourceRepository?: string;
-  sha?: string;
-  runId?: string;
-  /** OCI revision/source labels of the image, when the registry reported them. */
-  labels?: Record<string, string>;
 }
 
 export function shortDigest(digest: string | undefined): string {
@@ -29,46 +25,62 @@ export function shortDigest(digest: string | undefined): string {
   return `${algo}:${(hex ?? '').slice(0, 7)}`;
 }
 
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
+/** `repo@sha256:abc1234`: a reference short enough for a table cell; the full one goes in a details block. */
+export function shortReference(ref: string): string {
+  const at = ref.lastIndexOf('@');
+  return at < 0 ? ref : `${ref.slice(0, at)}@${shortDigest(ref.slice(at + 1))}`;
 }
 
-export function promotionTitle(entries: PromotionEntry[]): string {
+function unique(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => Boolean(v)))];
+}
+
+/** "Promote agents v1.4.2 (sha256:abc1234) dev → staging": what, which build, from where, to where. */
+export function promotionTitle(entries: PromotionEntry[], source: Pick<SourceInfo, 'fromEnvironment'> = {}): string {
   const services = unique(entries.map((e) => e.service));
   const envs = unique(entries.map((e) => e.environment));
   const digests = unique(entries.map((e) => e.newDigest));
+  const tags = unique(entries.map((e) => e.tag));
+  const tagPart = tags.length === 1 ? ` ${tags[0]}` : '';
   const digestPart = digests.length === 1 ? ` (${shortDigest(digests[0])})` : '';
-  return redact(`Promote ${services.join(', ')} to ${envs.join(', ')}${digestPart}`);
-}
-
-function sourceLines(source: SourceInfo): string[] {
-  const lines: string[] = [];
-  const revision = source.sha ?? source.labels?.['org.opencontainers.image.revision'];
-  const repo = source.sourceRepository;
-  if (repo && revision) lines.push(`Source: [${repo}@${revision.slice(0, 7)}](${source.serverUrl}/${repo}/commit/${revision})`);
-  else if (source.labels?.['org.opencontainers.image.source']) lines.push(`Source: ${source.labels['org.opencontainers.image.source']}${revision ? ` @ ${revision.slice(0, 7)}` : ''}`);
-  if (repo && source.runId) lines.push(`Workflow run: [${source.runId}](${source.serverUrl}/${repo}/actions/runs/${source.runId})`);
-  if (source.labels?.['org.opencontainers.image.created']) lines.push(`Image created: ${source.labels['org.opencontainers.image.created']}`);
-  return lines;
+  const route = source.fromEnvironment ? `${source.fromEnvironment} → ${envs.join(', ')}` : `to ${envs.join(', ')}`;
+  return redact(`Promote ${services.join(', ')}${tagPart}${digestPart} ${route}`);
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
+/** What merging does, in words that hold whichever tool (Argo CD, Flux, a script) applies the repository. */
+function deploysLine(entries: PromotionEntry[]): string {
+  const byEnv = new Map<string, PromotionEntry[]>();
+  for (const e of entries) byEnv.set(e.environment, [...(byEnv.get(e.environment) ?? []), e]);
+  const parts = [...byEnv].map(([env, list]) => {
+    const images = unique(list.map((e) => `\`${e.service}\`${e.tag ? ` \`${e.tag}\`` : ''} at \`${shortDigest(e.newDigest)}\``));
+    return `**${env}** deploys ${images.join(', ')}`;
+  });
+  return `Once this is merged, ${parts.join('; ')}, pinned by digest: the image cannot change under the same name.`;
+}
+
+function fullReferences(entries: PromotionEntry[]): string[] {
+  return ['<details><summary>Full image references</summary>', '', ...unique(entries.map((e) => `- \`${e.pinnedRef}\``)), '', '</details>'];
+}
+
 export function promotionBody(entries: PromotionEntry[], source: SourceInfo): string {
   const rows = entries.map(
     (e) =>
-      `| ${cell(e.service)} | ${cell(e.environment)} | \`${cell(e.file)}\` | \`${shortDigest(e.oldDigest)}\` → \`${shortDigest(e.newDigest)}\` | \`${cell(e.pinnedRef)}\` |`,
+      `| ${cell(e.service)} | ${cell(e.environment)} | \`${cell(e.file)}\` | \`${shortDigest(e.oldDigest)}\` → \`${shortDigest(e.newDigest)}\` | ${e.tag ? `\`${cell(e.tag)}\`` : '—'} |`,
   );
   const diffs = entries.map((e) => [`--- ${e.file}`, ...e.diff].join('\n'));
   const marker = JSON.stringify(entries.map((e) => ({ service: e.service, environment: e.environment, file: e.file, digest: e.newDigest })));
   const body = [
-    `digestpin pins ${entries.length === 1 ? 'this image' : 'these images'} by digest. Argo CD deploys ${entries.length === 1 ? 'it' : 'them'} once this is merged.`,
+    deploysLine(entries),
     '',
-    '| Service | Environment | File | Digest | Image |',
+    '| Service | Environment | File | Digest | Tag |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    ...sourceLines(source).map((l) => `${l}  `),
+    ...[...(source.tagNote ? [`Tag: ${source.tagNote}`] : []), ...sourceLinks(source)].map((l) => `${l}  `),
+    '',
+    ...fullReferences(entries),
     '',
     '<details><summary>Changed lines</summary>',
     '',
@@ -85,6 +97,6 @@ export function promotionBody(entries: PromotionEntry[], source: SourceInfo): st
 
 export function commitMessage(entries: PromotionEntry[], source: SourceInfo): string {
   const lines = entries.map((e) => `${e.service} (${e.environment}): ${e.pinnedRef}`);
-  const from = source.sourceRepository && source.sha ? [``, `Source: ${source.sourceRepository}@${source.sha}`] : [];
-  return redact([promotionTitle(entries), '', ...lines, ...from].join('\n'));
+  const links = sourceLinks(source, { markdown: false });
+  return redact([promotionTitle(entries, source), '', ...lines, ...(links.length ? ['', ...links] : [])].join('\n'));
 }

@@ -86,8 +86,13 @@ describe('the action on the plain-git backend', () => {
     expect(first.stdout).toMatch(/::group::Registry/);
     expect(first.stdout).toMatch(/::group::GitOps/);
     expect(first.stdout).toContain('[example-service] ✅');
-    expect(first.summary).toContain('| example-service | dev | `k3d-dev-reg:5000/demo/example-service@');
-    expect(first.summary).toContain('| committed |');
+    const short = `sha256:${first.outputs.digest!.slice(7, 14)}`;
+    expect(first.summary).toContain(`| example-service | dev | \`(none)\` → \`${short}\` | \`e2e-1\` | — | committed |`);
+    expect(first.summary).toContain(`- \`k3d-dev-reg:5000/demo/example-service@${first.outputs.digest}\``);
+    expect(first.summary).toContain('- Platforms: linux/amd64, linux/arm64');
+    expect(first.summary).toContain('- Verified at: `k3d-dev-reg:5000`');
+    expect(first.summary).toContain('- Source: [ameide/example-service@c0ffee0](https://github.com/ameide/example-service/commit/c0ffee0123456789abcdef0123456789abcdef01)');
+    expect(first.summary).toContain('- Workflow run: [4242](https://github.com/ameide/example-service/actions/runs/4242)');
   });
 
   it('writes nothing into the workspace', async () => {
@@ -119,7 +124,7 @@ describe('bad input ends with one ::error:: line and no commit', () => {
       undefined,
     ],
     ['a malformed image-ref', () => baseInputs({ 'image-ref': 'Demo/Example:latest' }), /image-ref.*Demo\/Example:latest/, undefined],
-    ['a build failure', () => baseInputs({ context: 'test/fixtures/e2e/broken-build', image: 'demo/broken', registry: registry.host, 'image-tag': 'x' }), /buildx build failed.*BOGUS/i, 'Build'],
+    ['a build failure', () => baseInputs({ context: 'test/fixtures/e2e/broken-build', image: 'demo/example-service', registry: registry.host, 'image-tag': 'x' }), /buildx build failed.*BOGUS/i, 'Build'],
     [
       'a digest missing at the pull side',
       () => baseInputs({ 'image-ref': `${registry.host}/demo/example-service:e2e-1`, 'registry-aliases': `k3d-dev-reg:5000=${other.host}` }),

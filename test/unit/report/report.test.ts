@@ -19,23 +19,39 @@ const entry: PromotionEntry = {
 const source = { serverUrl: 'https://github.com', sourceRepository: 'ameide/agents', sha: 'abcdef0123456789', runId: '42' };
 
 describe('promotion text', () => {
-  it('titles a promotion with the service, environment and short digest', () => {
-    expect(promotionTitle([entry])).toBe('Promote agents to staging (sha256:1a2b3c4)');
+  it('titles a promotion with the service, tag, short digest and route', () => {
+    expect(promotionTitle([entry])).toBe('Promote agents (sha256:1a2b3c4) to staging');
+    expect(promotionTitle([{ ...entry, tag: 'v1.4.2' }], { fromEnvironment: 'dev' })).toBe('Promote agents v1.4.2 (sha256:1a2b3c4) dev → staging');
     expect(promotionTitle([entry, { ...entry, service: 'web', newDigest: OLD }])).toBe('Promote agents, web to staging');
     expect(shortDigest(undefined)).toBe('(none)');
   });
 
-  it('puts the table, the source links and the exact changed lines in the body', () => {
+  it('puts short digests in the table, the full reference folded, the source links and the exact changed lines in the body', () => {
     const body = promotionBody([entry], source);
-    expect(body).toContain('| agents | staging | `envs/staging/agents.yaml` | `sha256:1111111` → `sha256:1a2b3c4` | `k3d-dev-reg:5000/ameide/agents@' + NEW + '` |');
+    expect(body).toContain('| agents | staging | `envs/staging/agents.yaml` | `sha256:1111111` → `sha256:1a2b3c4` | — |');
+    expect(body).toContain(`<details><summary>Full image references</summary>\n\n- \`k3d-dev-reg:5000/ameide/agents@${NEW}\``);
     expect(body).toContain('Source: [ameide/agents@abcdef0](https://github.com/ameide/agents/commit/abcdef0123456789)');
     expect(body).toContain('Workflow run: [42](https://github.com/ameide/agents/actions/runs/42)');
     expect(body).toContain(['```diff', '--- envs/staging/agents.yaml', `-  digest: ${OLD}`, `+  digest: ${NEW}`, '```'].join('\n'));
   });
 
-  it('falls back to the image labels for the source', () => {
-    const body = promotionBody([entry], { serverUrl: 'https://github.com', labels: { 'org.opencontainers.image.source': 'https://git.example/agents', 'org.opencontainers.image.revision': 'feedbeef12' } });
-    expect(body).toContain('Source: https://git.example/agents @ feedbee');
+  it('says what the environment deploys, naming no deployment tool', () => {
+    const body = promotionBody([{ ...entry, tag: 'v1.4.2' }], source);
+    expect(body.split('\n')[0]).toBe('Once this is merged, **staging** deploys `agents` `v1.4.2` at `sha256:1a2b3c4`, pinned by digest: the image cannot change under the same name.');
+    expect(body).not.toMatch(/Argo CD|Flux/);
+  });
+
+  it("links the image's own source before the workflow's (a promotion run from the GitOps repository)", () => {
+    const labels = { 'org.opencontainers.image.source': 'https://github.com/ameide/agents', 'org.opencontainers.image.revision': 'feedbeef1234' };
+    const fromGitOps = { ...source, sourceRepository: 'ameide/gitops', sha: '0123456789ab', labels };
+    const body = promotionBody([entry], fromGitOps);
+    expect(body).toContain('Source: [ameide/agents@feedbee](https://github.com/ameide/agents/commit/feedbeef1234)');
+    expect(body).not.toContain('ameide/gitops/commit');
+    expect(body).toContain('Workflow run: [42](https://github.com/ameide/gitops/actions/runs/42)');
+    expect(commitMessage([entry], fromGitOps)).toContain('Source: https://github.com/ameide/agents/commit/feedbeef1234');
+    expect(promotionBody([entry], { serverUrl: 'https://github.com', labels: { 'org.opencontainers.image.source': 'git@git.example:agents.git', 'org.opencontainers.image.revision': 'feedbeef12' } })).toContain(
+      'Source: git@git.example:agents @ feedbee',
+    );
   });
 
   it('keeps secrets out of the body, the commit message and the summary', () => {
@@ -47,9 +63,11 @@ describe('promotion text', () => {
     }
   });
 
-  it('summarises the run as a table row with the PR link and the operation', () => {
+  it('summarises the run with short digests, so the PR link and the operation stay on screen', () => {
     const md = summaryMarkdown({ entries: [entry], operation: 'created', pullRequestNumber: 7, pullRequestUrl: 'https://github.com/o/r/pull/7', dryRun: false });
-    expect(md).toContain('| agents | staging | `k3d-dev-reg:5000/ameide/agents@' + NEW + '` | `sha256:1111111` → `sha256:1a2b3c4` | [#7](https://github.com/o/r/pull/7) | pull request opened |');
+    expect(md).toContain('| agents | staging | `sha256:1111111` → `sha256:1a2b3c4` | — | [#7](https://github.com/o/r/pull/7) | pull request opened |');
+    expect(md.split('\n').find((l) => l.startsWith('| agents'))).not.toMatch(/[0-9a-f]{64}/);
+    expect(md).toContain(`- \`k3d-dev-reg:5000/ameide/agents@${NEW}\``);
   });
 });
 

@@ -1,0 +1,16 @@
+// The job summary's facts, from a pipeline result: the table rows, tag, platforms, verifying registry,
+// source and run links, and the notes (dry run, push: false). Pure.
+import type { RunReport } from '../report/summary.js';
+import type { PipelineResult } from './pipeline.js';
+
+export function runReport(result: PipelineResult): RunReport {
+  return {
+    entries: result.entries,
+    ...result.promotion,
+    dryRun: result.dryRun,
+    platforms: result.resolution?.platforms,
+    verifiedAt: result.verifiedAt,
+    source: result.source,
+    notes: result.notes,
+  };
+}
