@@ -5,7 +5,7 @@
 const NAME = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 
 /** Where one digest goes: the keys every target shares (a service entry, or an item of its `targets:`). */
-const target = {
+export const target = {
   type: 'object',
   description: 'Where one digest is written: a file and, at most, one of key, kustomize-image, yaml-path or marker. No selecting key means the Helm image block `image`.',
   additionalProperties: false,
@@ -40,7 +40,7 @@ const target = {
   },
 } as const;
 
-const verify = {
+export const verify = {
   type: 'object',
   description: 'Supply-chain policy: what must be verified about a digest before it is pinned in this environment.',
   additionalProperties: false,
@@ -68,7 +68,7 @@ const verify = {
   ],
 } as const;
 
-const service = {
+export const service = {
   type: 'object',
   description: 'One target (its keys inline), or several under `targets:`, all pinned in one commit and one PR.',
   additionalProperties: false,
@@ -79,7 +79,7 @@ const service = {
   oneOf: [{ required: ['file'] }, { required: ['targets'] }],
 } as const;
 
-const environment = {
+export const environment = {
   type: 'object',
   description: 'One environment: how it is written to, its guarantees, and where each service is pinned.',
   additionalProperties: false,
