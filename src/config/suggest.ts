@@ -21,8 +21,8 @@ export function closest(given: string, known: readonly string[]): string | undef
   return best !== undefined && bestDistance <= limit ? best : undefined;
 }
 
-/** "; did you mean 'x'?" or an empty string. */
-export function didYouMean(given: string, known: readonly string[], quote = "'"): string {
+/** "; did you mean 'x'?" (with `prefix`, e.g. '--', before the name) or an empty string. */
+export function didYouMean(given: string, known: readonly string[], prefix = ''): string {
   const match = closest(given, known);
-  return match ? `; did you mean ${quote}${match}${quote}?` : '';
+  return match ? `; did you mean '${prefix}${match}'?` : '';
 }

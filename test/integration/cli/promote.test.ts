@@ -50,8 +50,8 @@ describe('digestpin promote', () => {
   it('commits the pin and prints the outputs as one JSON object', async () => {
     const r = await cli(['--repo', repo.path, '--environment', 'dev', '--file', FILE, '--image', `${registry.host}/ameide/agents`, '--digest', image.digest, '--tag', '2.0.0', '--mode', 'direct', '--json']);
     expect(r.code, r.log).toBe(0);
-    const json = JSON.parse(r.out) as Record<string, string>;
-    expect(json).toMatchObject({ digest: image.digest, operation: 'committed', 'pinned-ref': `${registry.host}/ameide/agents@${image.digest}`, 'changed-files': JSON.stringify([FILE]), 'commit-sha': await repo.head() });
+    const json = JSON.parse(r.out) as Record<string, unknown>;
+    expect(json).toMatchObject({ digest: image.digest, operation: 'committed', 'pinned-ref': `${registry.host}/ameide/agents@${image.digest}`, 'changed-files': [FILE], 'commit-sha': await repo.head() });
     expect(await repo.readFile(FILE)).toBe(`image:\n  repository: ${registry.host}/ameide/agents\n  tag: "2.0.0"\n  digest: ${image.digest}\n`);
   });
 
