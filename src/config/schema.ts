@@ -1,5 +1,5 @@
 // The JSON Schema of digestpin.yaml: the one source for run-time validation (ajv), the config's types
-// (json-schema-to-ts), the published schema/digestpin.schema.json and docs/config.md (scripts/config-docs.ts).
+// (json-schema-to-ts), the published schema/digestpin.schema.json and docs/config.md (scripts/gen-docs.ts).
 // Keep every key documented here; the generated files and their staleness test follow from it.
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9._-]*$';

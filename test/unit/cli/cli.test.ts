@@ -1,6 +1,7 @@
 // The CLI's own surface, in-process: version, help, "did you mean", one-line flag errors, --json on
 // failure, the one vocabulary with the action (and the old names' deprecation), cut quoted values.
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/commands/dispatch.js';
 import { pipelineInputs } from '../../../src/commands/pipeline-command.js';
@@ -84,7 +85,11 @@ describe('one vocabulary with the action', () => {
   it('maps every flag onto the action input of the same name', () => {
     const { env } = pipelineInputs(PROMOTE, [...BASE, '--values-file', 'v.yaml', '--pr-labels', 'a,b', '--pr-labels', 'c', '--assignees', 'bob'], io());
     expect(env).toMatchObject({ 'INPUT_GITOPS-REPOSITORY': 'ameide/gitops', 'INPUT_VALUES-FILE': 'v.yaml', 'INPUT_PR-LABELS': 'a,b\nc', INPUT_ASSIGNEES: 'bob' });
-    for (const [flag, spec] of Object.entries({ ...PROMOTE.flags, ...SHIP.flags })) expect(spec.input).toBe(flag);
+    const action = parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown> };
+    for (const [flag, spec] of Object.entries({ ...PROMOTE.flags, ...SHIP.flags })) {
+      expect(spec.input).toBe(flag);
+      expect(Object.keys(action.inputs), `action.yml has no input '${flag}'`).toContain(flag);
+    }
   });
 
   it('keeps the old promote names for one release, with a deprecation warning', () => {

@@ -1,20 +1,24 @@
 // The published schema and docs/config.md are generated from src/config/schema.ts; this fails when either
-// is stale (run `npm run config-docs`), and checks that what is published is what runs.
+// is stale (run `npm run docs`), and checks that what is published is what runs.
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DOCS_PATH, SCHEMA_PATH, renderConfigDocs, renderSchemaJson } from '../../../scripts/config-docs.js';
+import { CLI_DOCS_PATH, DOCS_PATH, SCHEMA_PATH, renderCliDocs, renderConfigDocs, renderSchemaJson } from '../../../scripts/gen-docs.js';
 
 const example = readFileSync('examples/gitops/digestpin.yaml', 'utf8');
 
 describe('generated config files', () => {
-  it(`${SCHEMA_PATH} is up to date (npm run config-docs)`, () => {
+  it(`${SCHEMA_PATH} is up to date (npm run docs)`, () => {
     expect(readFileSync(SCHEMA_PATH, 'utf8')).toBe(renderSchemaJson());
   });
 
-  it(`${DOCS_PATH} is up to date (npm run config-docs)`, () => {
+  it(`${DOCS_PATH} is up to date (npm run docs)`, () => {
     expect(readFileSync(DOCS_PATH, 'utf8')).toBe(renderConfigDocs(example));
+  });
+
+  it(`${CLI_DOCS_PATH} is up to date (npm run docs)`, () => {
+    expect(readFileSync(CLI_DOCS_PATH, 'utf8')).toBe(renderCliDocs());
   });
 
   it('the published schema is a valid draft-07 schema that accepts the example and rejects a typo', () => {

@@ -1,12 +1,14 @@
 // Generates the published JSON Schema (schema/digestpin.schema.json) and docs/config.md from
-// src/config/schema.ts. `npm run config-docs` writes them; test/unit/config/generated.test.ts fails when
-// either is stale.
+// src/config/schema.ts, and docs/cli.md (the CLI's names against the action's) from src/commands/vocabulary.ts.
+// `npm run docs` writes them; test/unit/config/generated.test.ts fails when one is stale.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configSchema, environment, service, target, verify } from '../src/config/schema.js';
+import { BUILD_ALIASES, PROMOTE_ALIASES, SHIP_FLAGS, PROMOTE_FLAGS, type AliasSpec } from '../src/commands/vocabulary.js';
 
 export const SCHEMA_PATH = 'schema/digestpin.schema.json';
 export const DOCS_PATH = 'docs/config.md';
+export const CLI_DOCS_PATH = 'docs/cli.md';
 
 interface Prop {
   type?: string;
@@ -42,7 +44,7 @@ function table(schema: { properties?: Record<string, Prop>; required?: readonly 
 }
 
 export function renderConfigDocs(example: string): string {
-  return `<!-- Generated from src/config/schema.ts by \`npm run config-docs\`; do not edit by hand. -->
+  return `<!-- Generated from src/config/schema.ts by \`npm run docs\`; do not edit by hand. -->
 # digestpin.yaml
 
 ${configSchema.description}
@@ -97,9 +99,61 @@ ${example.trimEnd()}
 `;
 }
 
+function aliasCell(flag: string, aliases: Record<string, AliasSpec>, deprecated: boolean): string {
+  return Object.entries(aliases)
+    .filter(([, a]) => a.flag === flag && Boolean(a.deprecated) === deprecated)
+    .map(([name]) => `\`--${name}\``)
+    .join(', ');
+}
+
+export function renderCliDocs(): string {
+  const rows = (flags: typeof PROMOTE_FLAGS, aliases: Record<string, AliasSpec>) =>
+    Object.entries(flags).map(([flag, spec]) => `| \`${spec.input}\` | \`--${flag}\`${spec.multiple ? ' (repeatable)' : ''} | ${aliasCell(flag, aliases, false)} | ${aliasCell(flag, aliases, true)} | ${spec.help.replace(/\|/g, '\\|')} |`);
+  const head = ['| action input | flag | also | old name (deprecated) | meaning |', '| --- | --- | --- | --- | --- |'];
+  const shipOnly = Object.fromEntries(Object.entries(SHIP_FLAGS).filter(([f]) => !(f in PROMOTE_FLAGS)));
+  return `<!-- Generated from src/commands/vocabulary.ts by \`npm run docs\`; do not edit by hand. -->
+# One vocabulary: the CLI's flags and the action's inputs
+
+\`digestpin promote\` and \`digestpin ship\` run the action's pipeline, and each flag is the action input of the
+same name, so one name means one thing everywhere. The names follow docker/build-push-action (\`file\` is the
+Dockerfile, \`labels\` are image labels, \`build-args\`, \`tags\`, \`platforms\`) and create-pull-request
+(\`pr-labels\` are the pull request's labels, \`reviewers\`, \`assignees\`, \`draft\`). List inputs take
+comma- or newline-separated values; their flags may also be repeated.
+
+Old names keep working for one release and print a deprecation warning: \`promote --file\` (the values file,
+now \`--values-file\`) and \`promote --labels\` (PR labels, now \`--pr-labels\`). In \`ship\`, \`--file\` is
+the Dockerfile and \`--labels\` are image labels; for this release a \`--file\` given without
+\`--values-file\` or \`--config\` is still read as the values file, and a \`--labels\` value without \`=\` as a
+PR label, each with the warning.
+
+The CLI takes secrets from the environment, never from flags: \`GITHUB_TOKEN\` (or \`GH_TOKEN\`) is
+\`gitops-token\`; \`DIGESTPIN_REGISTRY_USERNAME\` / \`DIGESTPIN_REGISTRY_PASSWORD\` are \`registry-username\` /
+\`registry-password\`.
+
+## promote and ship
+
+${[...head, ...rows(PROMOTE_FLAGS, PROMOTE_ALIASES)].join('\n')}
+
+\`ship\` takes all of these except \`image-ref\`, \`digest\` and \`from-environment\`.
+
+## ship: the build
+
+${[...head, ...rows(shipOnly, BUILD_ALIASES)].join('\n')}
+
+## Every command
+
+\`--json\` prints the outputs as one JSON object, under the action's output names, with numbers, arrays and
+\`null\` as JSON types; on failure it prints \`{"error": "…"}\` (with \`input\`, \`file\`, \`line\` or
+\`image\` when known) and exits as without it: 2 for a bad flag or input, 1 for any other failure.
+\`digestpin --version\` prints the version; \`digestpin help <command>\` a command's flags. A mistyped command
+or flag is one line that suggests the name that was probably meant.
+`;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { readFileSync } = await import('node:fs');
   writeFileSync(SCHEMA_PATH, renderSchemaJson());
   writeFileSync(DOCS_PATH, renderConfigDocs(readFileSync('examples/gitops/digestpin.yaml', 'utf8')));
-  console.log(`wrote ${SCHEMA_PATH} and ${DOCS_PATH}`);
+  writeFileSync(CLI_DOCS_PATH, renderCliDocs());
+  console.log(`wrote ${SCHEMA_PATH}, ${DOCS_PATH} and ${CLI_DOCS_PATH}`);
 }
