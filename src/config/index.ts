@@ -9,15 +9,18 @@ export { immutablePinProblem, lintOptionsFor, pinsFor, type PinIntent } from './
 export type ReadFile = (path: string) => Promise<string>;
 
 export interface LoadedConfig {
+  /** Where it is read from. */
   path: string;
+  /** How errors and annotations name it: relative to the workspace. */
+  name: string;
   config: DigestpinConfig;
 }
 
 /** Reads and checks the config at `path`; a missing file or a bad key fails here, before any build. */
-export async function loadConfigFile(path: string, readFile: ReadFile): Promise<LoadedConfig> {
+export async function loadConfigFile(path: string, readFile: ReadFile, name = path): Promise<LoadedConfig> {
   const text = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DigestpinError(`config file ${path} can't be read: ${e.code ?? e.message}`, { input: 'config', file: path });
+    throw new DigestpinError(`config file ${name} can't be read: ${e.code ?? e.message}`, { input: 'config', file: name });
   });
   const { parseConfig } = await import('./parse.js');
-  return { path, config: parseConfig(text, path) };
+  return { path, name, config: parseConfig(text, name) };
 }

@@ -1,7 +1,7 @@
 // Where a promotion reads and writes: the config (src/config, loaded once), the target's pins, and, for
 // from-environment, the image the source environment pins now. Files named in the config are relative to
 // the config file's folder: the root of the checked-out GitOps repository.
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { DigestpinError, FileError } from '../runtime/errors.js';
 import { parseReference } from '../registry/reference.js';
 import type { ImageReference } from '../registry/types.js';
@@ -12,7 +12,8 @@ import { immutablePinProblem, loadConfigFile, pinsFor, type LoadedConfig, type R
 export type { LoadedConfig, ReadFile } from '../config/index.js';
 
 export async function loadConfig(request: Readonly<DigestpinRequest>, readFile: ReadFile): Promise<LoadedConfig | undefined> {
-  return request.configPath ? loadConfigFile(request.configPath, readFile) : undefined;
+  const path = request.configPath;
+  return path ? loadConfigFile(path, readFile, relative(request.run.workspace, path) || path) : undefined;
 }
 
 /** Does the run know a tag that names the digest it pins? (A source environment's tag is read later.) */
@@ -25,9 +26,9 @@ function tagKnown(request: Readonly<DigestpinRequest>): boolean {
 
 export function targetPins(request: Readonly<DigestpinRequest>, loaded: LoadedConfig | undefined): { pins: PinSpec[]; mode?: 'direct' | 'pull-request' } {
   if (request.pins) return { pins: request.pins };
-  const { pins, env } = pinsFor(loaded!.config, loaded!.path, request.environment, request.service);
+  const { pins, env } = pinsFor(loaded!.config, loaded!.name, request.environment, request.service);
   const problem = immutablePinProblem(env, { tagPolicy: request.tagPolicy, tagKnown: tagKnown(request) });
-  if (problem) throw new DigestpinError(`${problem} (${loaded!.path}${env.line ? `:${env.line}` : ''})`, { input: 'tag-policy', file: loaded!.path, line: env.line });
+  if (problem) throw new DigestpinError(`${problem} (${loaded!.name}${env.line ? `:${env.line}` : ''})`, { input: 'tag-policy', file: loaded!.name, line: env.line });
   return { pins, mode: env.mode };
 }
 
@@ -39,7 +40,7 @@ export async function pinnedInEnvironment(
   readFile: ReadFile,
 ): Promise<{ push: ImageReference; digest: string; tag?: string }> {
   // The service's own image: the first target that does not pin another image.
-  const { pins } = pinsFor(loaded.config, loaded.path, from, request.service);
+  const { pins } = pinsFor(loaded.config, loaded.name, from, request.service);
   const source = pins.find((p) => !p.image) ?? pins[0]!;
   const file = join(dirname(loaded.path), source.file);
   const text = await readFile(file).catch((e: NodeJS.ErrnoException) => {

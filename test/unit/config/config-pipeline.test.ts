@@ -80,7 +80,7 @@ describe('the pipeline with a config', () => {
   it('fails on a misspelt key before anything is built or pushed', async () => {
     const { deps, calls, promoted } = setup(CONFIG.replace('key: worker.image', 'kee: worker.image'));
     await expect(runPipeline(request({ INPUT_IMAGE: 'ameide/agents', INPUT_REGISTRY: 'pull.example:5000', 'INPUT_IMAGE-TAG': 'v2' }), deps)).rejects.toThrow(
-      "/ws/digestpin.yaml:7: unknown key 'kee' in environments.dev.services.agents.targets.1; did you mean 'key'?",
+      "digestpin.yaml:7: unknown key 'kee' in environments.dev.services.agents.targets.1; did you mean 'key'?",
     );
     expect(calls).toEqual([]);
     expect(promoted).toEqual([]);
