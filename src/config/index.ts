@@ -4,7 +4,7 @@ import { DigestpinError } from '../runtime/errors.js';
 import type { DigestpinConfig } from './types.js';
 
 export type { ConfigPin, DigestpinConfig, EnvironmentConfig, ServiceConfig, TargetConfig, VerifyPolicy } from './types.js';
-export { immutablePinProblem, lintOptionsFor, pinsFor, type PinIntent } from './pins.js';
+export { immutablePinProblem, lintOptionsFor, pinsFor, pinsForImage, type PinIntent } from './pins.js';
 
 export type ReadFile = (path: string) => Promise<string>;
 

@@ -17,6 +17,20 @@ export function pinsFor(config: DigestpinConfig, file: string, environment: stri
   return { pins, env };
 }
 
+/**
+ * The pins this run writes: the targets of the image it promotes. A target with `image:` pins another image
+ * of the service (its migrations job, a sidecar) and is written by the run that promotes that image; the
+ * other targets are the service's own image. `image` is the run's registry-neutral image name, when known.
+ */
+export function pinsForImage(pins: ConfigPin[], image: string | undefined, where: string): ConfigPin[] {
+  const other = image === undefined ? [] : pins.filter((p) => p.image !== undefined && (p.image === image || image.endsWith(`/${p.image}`)));
+  if (other.length) return other;
+  const own = pins.filter((p) => p.image === undefined);
+  if (own.length) return own;
+  const images = [...new Set(pins.map((p) => p.image))].join(', ');
+  throw new FileError(where, undefined, `no target of service '${pins[0]?.service}' in '${pins[0]?.environment}' pins ${image ?? "the service's own image"} (its targets pin ${images})`);
+}
+
 export interface PinIntent {
   tagPolicy: 'set' | 'keep' | 'remove';
   /** The run knows a tag that names the pinned digest (built, referenced, or read from the source pin). */

@@ -7,7 +7,7 @@ import { parseReference } from '../registry/reference.js';
 import type { ImageReference } from '../registry/types.js';
 import { readPin } from '../values/index.js';
 import type { DigestpinRequest, PinSpec } from '../request.js';
-import { immutablePinProblem, loadConfigFile, pinsFor, type LoadedConfig, type ReadFile } from '../config/index.js';
+import { immutablePinProblem, loadConfigFile, pinsFor, pinsForImage, type LoadedConfig, type ReadFile } from '../config/index.js';
 
 export type { LoadedConfig, ReadFile } from '../config/index.js';
 
@@ -24,9 +24,17 @@ function tagKnown(request: Readonly<DigestpinRequest>): boolean {
   return true;
 }
 
+/** The run's registry-neutral image name, when it is known before anything is read. */
+function imageName(request: Readonly<DigestpinRequest>): string | undefined {
+  const { image } = request;
+  if (image.kind === 'image-ref') return parseReference(image.ref, 'image-ref').repository;
+  return image.kind === 'environment' ? undefined : image.name;
+}
+
 export function targetPins(request: Readonly<DigestpinRequest>, loaded: LoadedConfig | undefined): { pins: PinSpec[]; mode?: 'direct' | 'pull-request' } {
   if (request.pins) return { pins: request.pins };
-  const { pins, env } = pinsFor(loaded!.config, loaded!.name, request.environment, request.service);
+  const { pins: all, env } = pinsFor(loaded!.config, loaded!.name, request.environment, request.service);
+  const pins = pinsForImage(all, imageName(request), loaded!.name);
   const problem = immutablePinProblem(env, { tagPolicy: request.tagPolicy, tagKnown: tagKnown(request) });
   if (problem) throw new DigestpinError(`${problem} (${loaded!.name}${env.line ? `:${env.line}` : ''})`, { input: 'tag-policy', file: loaded!.name, line: env.line });
   return { pins, mode: env.mode };

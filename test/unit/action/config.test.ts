@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/parse.js';
-import { immutablePinProblem, lintOptionsFor, pinsFor } from '../../../src/config/index.js';
+import { immutablePinProblem, lintOptionsFor, pinsFor, pinsForImage } from '../../../src/config/index.js';
 import { FileError } from '../../../src/runtime/errors.js';
 
 const text = `# digestpin
@@ -60,6 +60,15 @@ describe('config', () => {
     const targets = config.environments.get('prod')!.services.get('api')!.targets;
     expect(targets[0]?.spec).toMatchObject({ style: 'tag-digest' });
     expect(targets.map((t) => t.line)).toEqual([21, 22]);
+  });
+
+  it("picks the targets of the run's image: another image's targets only when that image is promoted", () => {
+    const { pins } = pinsFor(parseConfig(text, 'digestpin.yaml'), 'digestpin.yaml', 'prod', 'api');
+    expect(pinsForImage(pins, 'ameide/api', 'digestpin.yaml').map((p) => p.target)).toEqual([{ kind: 'helm', path: 'image' }]);
+    expect(pinsForImage(pins, undefined, 'digestpin.yaml').map((p) => p.target)).toEqual([{ kind: 'helm', path: 'image' }]);
+    expect(pinsForImage(pins, 'ameide/api-migrations', 'digestpin.yaml').map((p) => p.target)).toEqual([{ kind: 'helm', path: 'migrations.image' }]);
+    expect(pinsForImage(pins, 'mirror/ameide/api-migrations', 'digestpin.yaml')).toHaveLength(1);
+    expect(() => pinsForImage(pins.slice(1), 'ameide/api', 'digestpin.yaml')).toThrow("digestpin.yaml: no target of service 'api' in 'prod' pins ameide/api (its targets pin ameide/api-migrations)");
   });
 
   it('returns the verify policy in the shape the verify step consumes', () => {

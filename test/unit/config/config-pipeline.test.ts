@@ -9,7 +9,7 @@ import type { PromotionRequest } from '../../../src/gitops/types.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
-const VALUES = `image:\n  repository: pull.example:5000/ameide/agents\n  tag: old\n  digest: ${D1}\nworker:\n  image:\n    repository: pull.example:5000/ameide/agents\n    tag: old\n    digest: ${D1}\n`;
+const VALUES = `image:\n  repository: pull.example:5000/ameide/agents\n  tag: old\n  digest: ${D1}\nworker:\n  image:\n    repository: pull.example:5000/ameide/agents\n    tag: old\n    digest: ${D1}\nmigrations:\n  image:\n    repository: pull.example:5000/ameide/agents-migrations\n    tag: old\n`;
 const CONFIG = `environments:
   dev:
     services:
@@ -17,6 +17,7 @@ const CONFIG = `environments:
         targets:
           - { file: envs/dev/agents.yaml, key: image }
           - { file: envs/dev/agents.yaml, key: worker.image }
+          - { file: envs/dev/agents.yaml, key: migrations.image, image: ameide/agents-migrations }
   prod:
     immutable: true
     services:
@@ -75,6 +76,13 @@ describe('the pipeline with a config', () => {
     const after = promoted[0]!.edits.reduce((text, e) => e.apply(text).text, VALUES);
     expect(after.match(new RegExp(D2, 'g'))).toHaveLength(2);
     expect(result.digest).toBe(D2);
+  });
+
+  it('pins a target that names another image only when that image is promoted', async () => {
+    const { deps, promoted } = setup(CONFIG);
+    await runPipeline(request({ INPUT_SERVICE: 'agents', 'INPUT_IMAGE-REF': `pull.example:5000/ameide/agents-migrations:v2@${D2}` }), deps);
+    const after = promoted[0]!.edits.reduce((text, e) => e.apply(text).text, VALUES);
+    expect(after).toBe(VALUES.replace('agents-migrations\n    tag: old\n', `agents-migrations\n    tag: v2\n    digest: ${D2}\n`));
   });
 
   it('fails on a misspelt key before anything is built or pushed', async () => {
