@@ -35,7 +35,7 @@ export const target = {
       minLength: 1,
       pattern: '^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$',
       'x-hint': 'a registry-neutral image name such as ameide/agents-migrations',
-      description: 'Pin another image of the service here (e.g. its migrations image), by registry-neutral name. Default: the service\'s own image.',
+      description: 'This target holds another image of the service (e.g. its migrations image), by registry-neutral name: it is pinned by the run that promotes that image (its `image` or `image-ref`), and left alone by the runs that promote the service\'s own image. Default: the service\'s own image.',
     },
   },
 } as const;
