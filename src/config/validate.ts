@@ -4,6 +4,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, type Document, type Node } from 'yaml';
 import { FileError } from '../runtime/errors.js';
+import { lineOf as lineOfOffset } from '../values/source.js';
 import { configSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
 import type { RawConfig } from './types.js';
@@ -27,10 +28,7 @@ function dotted(path: Segment[]): string {
 }
 
 export function lineAt(text: string, offset: number | undefined): number | undefined {
-  if (offset === undefined) return undefined;
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return offset === undefined ? undefined : lineOfOffset(text, offset);
 }
 
 /** The line of the value at `path`, or of the key `key` inside it. */
