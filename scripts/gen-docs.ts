@@ -21,6 +21,26 @@ interface Prop {
   required?: readonly string[];
 }
 
+/** A fuller example for the docs, checked by the same parser in test/unit/config/generated.test.ts. */
+export const FULL_EXAMPLE = `# yaml-language-server: $schema=../schema/digestpin.schema.json
+environments:
+  dev:
+    mode: direct
+    services:
+      agents: { file: environments/dev/agents/values.yaml }
+      grafana: { file: environments/dev/grafana/values.yaml, key: image, style: sha, sha-key: sha }
+  prod:
+    immutable: true
+    verify:
+      require: signature
+      keys: [keys/cosign.pub]
+    services:
+      agents:
+        targets:
+          - { file: environments/prod/agents/values.yaml, key: image }
+          - { file: environments/prod/agents/values.yaml, key: migrations.image, image: ameide/agents-migrations }
+`;
+
 export function renderSchemaJson(): string {
   return `${JSON.stringify(configSchema, null, 2)}\n`;
 }
@@ -91,10 +111,18 @@ ${verify.description}
 
 ${table(verify)}
 
-## Example
+## Examples
+
+The example GitOps repository's config (\`examples/gitops/digestpin.yaml\`):
 
 \`\`\`yaml
 ${example.trimEnd()}
+\`\`\`
+
+Several targets, another image of the service, a chart that reads a hex \`sha\`, and a signature policy:
+
+\`\`\`yaml
+${FULL_EXAMPLE.trimEnd()}
 \`\`\`
 `;
 }

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CLI_DOCS_PATH, DOCS_PATH, SCHEMA_PATH, renderCliDocs, renderConfigDocs, renderSchemaJson } from '../../../scripts/gen-docs.js';
+import { CLI_DOCS_PATH, DOCS_PATH, FULL_EXAMPLE, SCHEMA_PATH, renderCliDocs, renderConfigDocs, renderSchemaJson } from '../../../scripts/gen-docs.js';
+import { parseConfig } from '../../../src/config/parse.js';
 
 const example = readFileSync('examples/gitops/digestpin.yaml', 'utf8');
 
@@ -26,6 +27,12 @@ describe('generated config files', () => {
     const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
     expect(validate(parseDocument(example).toJS())).toBe(true);
     expect(validate(parseDocument(example.replace('kustomize-image:', 'kustomizeImage:')).toJS())).toBe(false);
+  });
+
+  it('the fuller example in the docs is a valid config', () => {
+    const prod = parseConfig(FULL_EXAMPLE, 'digestpin.yaml').environments.get('prod')!;
+    expect(prod.verify).toEqual({ require: 'signature', keys: ['keys/cosign.pub'] });
+    expect(prod.services.get('agents')!.targets.map((t) => t.image)).toEqual([undefined, 'ameide/agents-migrations']);
   });
 
   it('the example names the published schema for editors', () => {
