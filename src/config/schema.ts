@@ -88,7 +88,7 @@ export const environment = {
     immutable: {
       type: 'boolean',
       default: false,
-      description: 'Every pin here is by digest and never leaves a tag that may name another image: `tag-policy: keep` is refused, and `lint` reports tag-only image blocks in these files as errors.',
+      description: 'Pins here never leave a tag that may name another image: a pin with `tag-policy: keep`, or of a digest whose tag is not known (a rollback by digest alone), is refused before anything is written. `digestpin lint --immutable` reports tag-only image blocks in these files as errors.',
     },
     verify,
     services: {
