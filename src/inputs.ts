@@ -171,6 +171,8 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
   const configPath = workspacePath('config', optional(env, 'config'), workspace);
   const pins = explicitPin(env, environment, service);
   if (!pins && !configPath) throw new InputError('values-file', 'give values-file (with key or kustomize-image) or config');
+  // Both would leave the config's mode, immutable and verify rules silently unused.
+  if (pins && configPath) throw new InputError('values-file', 'give values-file or config, not both: config already says where each environment pins the service');
   const apiUrl = optional(env, 'github-api-url') ?? env.GITHUB_API_URL;
 
   return Object.freeze({

@@ -1,9 +1,13 @@
-// Maps `digestpin <command>` to its module, and is the CLI's one top-level catch.
+// Maps `digestpin <command>` to its module, and is the CLI's one top-level catch: one line on stderr, and
+// with --json also `{"error": …}` on stdout, with the same exit codes (2 for a bad flag or input, 1 otherwise).
 import { InputError, oneLine } from '../runtime/errors.js';
 import { streamLogger } from '../runtime/logger.js';
 import { redact } from '../runtime/secrets.js';
+import { didYouMean } from '../config/suggest.js';
+import { cutQuoted } from './error-text.js';
+import { UsageError } from './usage-error.js';
+import { jsonError } from './json-output.js';
 import type { CliIO, CommandMain } from './types.js';
-
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: CommandMain }> }> = {
   resolve: { summary: 'resolve REF to its digest at the registry', load: () => import('./resolve.js') },
@@ -15,7 +19,51 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Co
 
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
-  return `usage: digestpin <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'digestpin <command> --help' for a command's options.`;
+  return [
+    'usage: digestpin <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    "Run 'digestpin help <command>' (or 'digestpin <command> --help') for a command's options;",
+    "'digestpin --version' prints the version.",
+  ].join('\n');
+}
+
+function commandOf(name: string): (typeof COMMANDS)[string] {
+  const command = COMMANDS[name];
+  if (!command) {
+    const names = Object.keys(COMMANDS);
+    throw new UsageError('command', `unknown command '${name}'${didYouMean(name, names) || ` (commands: ${names.join(', ')})`}`);
+  }
+  return command;
+}
+
+/** Does the command line ask for JSON? (Flags end at a bare `--`.) */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+async function dispatch(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name) {
+    io.stdout(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    io.stdout(usage());
+    return 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    const { version } = await import('./version.js');
+    io.stdout(`digestpin ${version}`);
+    return 0;
+  }
+  if (name === 'help') return (await commandOf(rest[0]!).load()).main(['--help'], io);
+  if (name.startsWith('-')) throw new UsageError(name, `unknown flag '${name}' before a command; try 'digestpin <command> ${name}' (see 'digestpin --help')`);
+  const command = commandOf(name);
+  return (await command.load()).main(rest, io);
 }
 
 export async function runCli(argv: string[], io?: Partial<CliIO>): Promise<number> {
@@ -25,21 +73,12 @@ export async function runCli(argv: string[], io?: Partial<CliIO>): Promise<numbe
     env: io?.env ?? process.env,
     cwd: io?.cwd ?? process.cwd(),
   };
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    full.stdout(usage());
-    return name ? 0 : 2;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    full.logger.error(`unknown command '${name}'. ${Object.keys(COMMANDS).join(', ')} are the commands.`);
-    return 2;
-  }
   try {
-    const { main } = await command.load();
-    return await main(rest, full);
+    return await dispatch(argv, full);
   } catch (error) {
-    full.logger.error(redact(oneLine(error)));
+    const message = cutQuoted(redact(oneLine(error)));
+    full.logger.error(message);
+    if (wantsJson(argv)) full.stdout(redact(jsonError(message, error)));
     if (process.env.DIGESTPIN_DEBUG && error instanceof Error && error.stack) full.logger.debug(redact(error.stack));
     return error instanceof InputError ? 2 : 1;
   }

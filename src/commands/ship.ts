@@ -1,24 +1,38 @@
 // `digestpin ship`: the whole pipeline from the command line, as the action runs it: build and push with
 // buildx, verify the digest at the pull side, pin, commit or open the PR.
+import type { Logger } from '../runtime/logger.js';
 import type { CommandMain } from './types.js';
-import { runPipelineCommand, type FlagSpec } from './pipeline-command.js';
-import { PROMOTE_FLAGS } from './promote.js';
+import { runPipelineCommand, type PipelineCommand, type Values } from './pipeline-command.js';
+import { BUILD_ALIASES, OLD_FILE, OLD_LABELS, PROMOTE_ALIASES, SHIP_FLAGS } from './vocabulary.js';
 
-const BUILD_FLAGS: Record<string, FlagSpec> = {
-  context: { input: 'context', type: 'string', help: "build context (default '.')" },
-  dockerfile: { input: 'file', type: 'string', help: 'Dockerfile path' },
-  platforms: { input: 'platforms', type: 'string', help: 'e.g. linux/amd64,linux/arm64' },
-  'build-arg': { input: 'build-args', type: 'string', multiple: true, help: 'KEY=VALUE (repeatable)' },
-  target: { input: 'target', type: 'string', help: 'build stage' },
-  label: { input: 'labels', type: 'string', multiple: true, help: 'KEY=VALUE image label (repeatable)' },
-  provenance: { input: 'provenance', type: 'string', help: 'buildx --provenance' },
-  sbom: { input: 'sbom', type: 'string', help: 'buildx --sbom' },
-  'cache-from': { input: 'cache-from', type: 'string', multiple: true, help: 'buildx --cache-from (repeatable)' },
-  'cache-to': { input: 'cache-to', type: 'string', multiple: true, help: 'buildx --cache-to (repeatable)' },
-  builder: { input: 'builder', type: 'string', help: 'buildx builder' },
+const { file: _file, labels: _labels, ...promoteAliases } = PROMOTE_ALIASES;
+
+/**
+ * For one release, --file and --labels may still carry their old meanings: --file is the values file when
+ * neither --values-file nor --config says where the pin goes; a --labels value without '=' is a PR label.
+ */
+function legacy(values: Values, typed: Record<string, string>, logger: Logger): void {
+  if (typeof values.file === 'string' && values['values-file'] === undefined && values.config === undefined) {
+    logger.warning(OLD_FILE);
+    values['values-file'] = values.file;
+    typed['values-file'] = '--file';
+    delete values.file;
+  }
+  const labels = (values.labels as string[] | undefined) ?? [];
+  const prLabels = labels.filter((l) => !l.includes('='));
+  if (prLabels.length) {
+    logger.warning(OLD_LABELS);
+    values.labels = labels.filter((l) => l.includes('='));
+    values['pr-labels'] = [...((values['pr-labels'] as string[] | undefined) ?? []), ...prLabels];
+  }
+}
+
+export const SHIP: PipelineCommand = {
+  name: 'ship',
+  synopsis: '--image NAME --registry HOST --image-tag T --repo REPO --environment E (--values-file F | --config C) [--file Dockerfile] [options]',
+  flags: SHIP_FLAGS,
+  aliases: { ...BUILD_ALIASES, ...promoteAliases },
+  legacy,
 };
 
-const { 'image-ref': _imageRef, digest: _digest, 'from-environment': _from, ...promoteFlags } = PROMOTE_FLAGS;
-
-export const main: CommandMain = (argv, io) =>
-  runPipelineCommand('ship', argv, io, { ...BUILD_FLAGS, ...promoteFlags }, '--image NAME --registry HOST --tag T --repo REPO --environment E (--file F | --config C) [options]');
+export const main: CommandMain = (argv, io) => runPipelineCommand(SHIP, argv, io);

@@ -1,33 +1,42 @@
-// Where a promotion reads and writes: the config file (loaded once), the target's pins, and, for
+// Where a promotion reads and writes: the config (src/config, loaded once), the target's pins, and, for
 // from-environment, the image the source environment pins now. Files named in the config are relative to
 // the config file's folder: the root of the checked-out GitOps repository.
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { DigestpinError, FileError } from '../runtime/errors.js';
 import { parseReference } from '../registry/reference.js';
 import type { ImageReference } from '../registry/types.js';
 import { readPin } from '../values/index.js';
 import type { DigestpinRequest, PinSpec } from '../request.js';
-import { parseConfig, pinsFor, type DigestpinConfig } from './config.js';
+import { immutablePinProblem, loadConfigFile, pinsFor, pinsForImage, type LoadedConfig, type ReadFile } from '../config/index.js';
 
-export type ReadFile = (path: string) => Promise<string>;
-
-export interface LoadedConfig {
-  path: string;
-  config: DigestpinConfig;
-}
+export type { LoadedConfig, ReadFile } from '../config/index.js';
 
 export async function loadConfig(request: Readonly<DigestpinRequest>, readFile: ReadFile): Promise<LoadedConfig | undefined> {
   const path = request.configPath;
-  if (!path) return undefined;
-  const text = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DigestpinError(`config file ${path} can't be read: ${e.code ?? e.message}`, { input: 'config', file: path });
-  });
-  return { path, config: parseConfig(text, path) };
+  return path ? loadConfigFile(path, readFile, relative(request.run.workspace, path) || path) : undefined;
+}
+
+/** Does the run know a tag that names the digest it pins? (A source environment's tag is read later.) */
+function tagKnown(request: Readonly<DigestpinRequest>): boolean {
+  const { image } = request;
+  if (image.kind === 'image-ref') return Boolean(parseReference(image.ref, 'image-ref').tag);
+  if (image.kind === 'digest') return Boolean(image.tag);
+  return true;
+}
+
+/** The run's registry-neutral image name, when it is known before anything is read. */
+function imageName(request: Readonly<DigestpinRequest>): string | undefined {
+  const { image } = request;
+  if (image.kind === 'image-ref') return parseReference(image.ref, 'image-ref').repository;
+  return image.kind === 'environment' ? undefined : image.name;
 }
 
 export function targetPins(request: Readonly<DigestpinRequest>, loaded: LoadedConfig | undefined): { pins: PinSpec[]; mode?: 'direct' | 'pull-request' } {
   if (request.pins) return { pins: request.pins };
-  const { pins, env } = pinsFor(loaded!.config, loaded!.path, request.environment, request.service);
+  const { pins: all, env } = pinsFor(loaded!.config, loaded!.name, request.environment, request.service);
+  const pins = pinsForImage(all, imageName(request), loaded!.name);
+  const problem = immutablePinProblem(env, { tagPolicy: request.tagPolicy, tagKnown: tagKnown(request) });
+  if (problem) throw new DigestpinError(`${problem} (${loaded!.name}${env.line ? `:${env.line}` : ''})`, { input: 'tag-policy', file: loaded!.name, line: env.line });
   return { pins, mode: env.mode };
 }
 
@@ -38,13 +47,15 @@ export async function pinnedInEnvironment(
   from: string,
   readFile: ReadFile,
 ): Promise<{ push: ImageReference; digest: string; tag?: string }> {
-  const [source] = pinsFor(loaded.config, loaded.path, from, request.service).pins;
-  const file = join(dirname(loaded.path), source!.file);
+  // The service's own image: the first target that does not pin another image.
+  const { pins } = pinsFor(loaded.config, loaded.name, from, request.service);
+  const source = pins.find((p) => !p.image) ?? pins[0]!;
+  const file = join(dirname(loaded.path), source.file);
   const text = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-    throw new FileError(source!.file, undefined, `can't be read from the GitOps checkout (${e.code ?? e.message})`);
+    throw new FileError(source.file, undefined, `can't be read from the GitOps checkout (${e.code ?? e.message})`);
   });
-  const pinned = readPin(text, source!.target, source!.file);
-  if (!pinned.digest) throw new FileError(source!.file, pinned.line, `${from} pins no digest for ${request.service} yet, so there is nothing to promote`);
+  const pinned = readPin(text, source.target, source.file);
+  if (!pinned.digest) throw new FileError(source.file, pinned.line, `${from} pins no digest for ${request.service} yet, so there is nothing to promote`);
   const ref = parseReference(`${pinned.repository}@${pinned.digest}`, 'from-environment');
   return { push: { registry: ref.registry, repository: ref.repository }, digest: pinned.digest, tag: pinned.tag };
 }

@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('digestpin promote', () => {
   it('--dry-run verifies and shows the change, and writes nothing', async () => {
     const before = await repo.head();
-    const r = await cli(['--repo', repo.path, '--environment', 'dev', '--service', 'agents', '--file', FILE, '--image-ref', image.ref, '--mode', 'direct', '--dry-run']);
+    const r = await cli(['--repo', repo.path, '--environment', 'dev', '--service', 'agents', '--values-file', FILE, '--image-ref', image.ref, '--mode', 'direct', '--dry-run']);
     expect(r.code, r.log).toBe(0);
     expect(r.out).toContain(`digest:    ${image.digest}`);
     expect(r.out).toContain('[dry run]');
@@ -50,8 +50,8 @@ describe('digestpin promote', () => {
   it('commits the pin and prints the outputs as one JSON object', async () => {
     const r = await cli(['--repo', repo.path, '--environment', 'dev', '--file', FILE, '--image', `${registry.host}/ameide/agents`, '--digest', image.digest, '--tag', '2.0.0', '--mode', 'direct', '--json']);
     expect(r.code, r.log).toBe(0);
-    const json = JSON.parse(r.out) as Record<string, string>;
-    expect(json).toMatchObject({ digest: image.digest, operation: 'committed', 'pinned-ref': `${registry.host}/ameide/agents@${image.digest}`, 'changed-files': JSON.stringify([FILE]), 'commit-sha': await repo.head() });
+    const json = JSON.parse(r.out) as Record<string, unknown>;
+    expect(json).toMatchObject({ digest: image.digest, operation: 'committed', 'pinned-ref': `${registry.host}/ameide/agents@${image.digest}`, 'changed-files': [FILE], 'commit-sha': await repo.head() });
     expect(await repo.readFile(FILE)).toBe(`image:\n  repository: ${registry.host}/ameide/agents\n  tag: "2.0.0"\n  digest: ${image.digest}\n`);
   });
 
@@ -59,6 +59,7 @@ describe('digestpin promote', () => {
     const r = await cli(['--repo', repo.path, '--environment', 'dev', '--file', '../x.yaml', '--image-ref', image.ref]);
     expect(r.code).toBe(2);
     expect(r.log).toMatch(/^error: input '--file': '..\/x.yaml' must be a path inside the GitOps repository/m);
+    expect(r.log).toMatch(/^warning: --file for the values file is deprecated: use --values-file/m);
   });
 
   it('refuses a digest the registry does not serve, and writes nothing', async () => {
