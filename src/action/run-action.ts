@@ -14,6 +14,6 @@ export async function runAction(request: Readonly<DigestpinRequest>, env: NodeJS
   const result = await runWithRealDeps(request, logger, output);
   for (const [name, value] of Object.entries(outputsOf(result))) output(name, value);
   if (env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(summaryMarkdown({ entries: result.entries, ...result.promotion, dryRun: request.gitops.dryRun })).write();
+    await core.summary.addRaw(summaryMarkdown({ entries: result.entries, ...result.promotion, dryRun: request.gitops.dryRun, verified: result.verification?.checks.map((c) => c.detail) })).write();
   }
 }

@@ -13,6 +13,8 @@ import type { PromotionEntry } from '../report/promotion-text.js';
 import { planPromotion, promotionEntries, type PlannedPin } from './plan.js';
 import { buildRequestFor } from './build-request.js';
 import { loadConfig, pinnedInEnvironment, targetPins, type LoadedConfig } from './targets.js';
+import { verifyStep } from './verify-step.js';
+import type { VerificationReport } from '../verify/types.js';
 
 export interface PipelineDeps {
   logger: Logger;
@@ -33,6 +35,8 @@ export interface PipelineResult {
   resolution: Resolution;
   promotion: PromotionResult;
   entries: PromotionEntry[];
+  /** What the supply-chain gate verified (unset when the policy is off). */
+  verification?: VerificationReport;
 }
 
 /**
@@ -130,6 +134,8 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
     logger.info(serviceLine(svc, 'done', `${formatReference({ registry: r.reference.registry, repository: r.reference.repository })} serves ${r.digest} (${r.kind}${r.platforms.length ? `: ${r.platforms.join(', ')}` : ''})`));
     return r;
   });
+  // The supply-chain gate: sign (sign: true), then the target environment's policy, before any GitOps write.
+  const verification = await verifyStep(request, loaded, pushed, resolution, logger);
   const pull = pullSide(request, pushed.push);
   const repository = formatReference({ registry: pull.registry, repository: pull.repository });
   const imageRef = `${formatReference({ registry: pushed.push.registry, repository: pushed.push.repository })}@${resolution.digest}`;
@@ -144,6 +150,7 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
     sha: request.run.sha,
     runId: request.run.runId,
     labels: resolution.labels,
+    verified: verification?.checks.map((c) => c.detail),
   });
   const promotion = await phase(deps, svc, 'GitOps', async () => {
     const backend = await deps.gitops(request);
@@ -157,5 +164,5 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   const entries = changed.length
     ? changed
     : pins.map((p) => ({ service: p.spec.service, environment: p.spec.environment, file: p.spec.file, pinnedRef: `${repository}@${p.digest}`, oldDigest: p.digest, newDigest: p.digest, diff: [] }));
-  return { digest: resolution.digest, imageRef, pinnedRef: `${repository}@${resolution.digest}`, resolution, promotion, entries };
+  return { digest: resolution.digest, imageRef, pinnedRef: `${repository}@${resolution.digest}`, resolution, promotion, entries, verification };
 }

@@ -21,6 +21,8 @@ export interface SourceInfo {
   runId?: string;
   /** OCI revision/source labels of the image, when the registry reported them. */
   labels?: Record<string, string>;
+  /** What the supply-chain gate verified: one line per check (key fingerprint, predicate type). */
+  verified?: string[];
 }
 
 export function shortDigest(digest: string | undefined): string {
@@ -49,6 +51,7 @@ function sourceLines(source: SourceInfo): string[] {
   else if (source.labels?.['org.opencontainers.image.source']) lines.push(`Source: ${source.labels['org.opencontainers.image.source']}${revision ? ` @ ${revision.slice(0, 7)}` : ''}`);
   if (repo && source.runId) lines.push(`Workflow run: [${source.runId}](${source.serverUrl}/${repo}/actions/runs/${source.runId})`);
   if (source.labels?.['org.opencontainers.image.created']) lines.push(`Image created: ${source.labels['org.opencontainers.image.created']}`);
+  for (const check of source.verified ?? []) lines.push(`Verified: ${check}`);
   return lines;
 }
 

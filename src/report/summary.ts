@@ -11,6 +11,8 @@ export interface RunReport {
   commitSha?: string;
   branch?: string;
   dryRun: boolean;
+  /** What the supply-chain gate verified, one line per check. */
+  verified?: string[];
 }
 
 const OPERATION_TEXT: Record<Operation, string> = {
@@ -29,8 +31,9 @@ export function summaryMarkdown(report: RunReport): string {
     (e) => `| ${e.service} | ${e.environment} | \`${e.pinnedRef}\` | \`${shortDigest(e.oldDigest)}\` → \`${shortDigest(e.newDigest)}\` | ${link} | ${op} |`,
   );
   const commit = report.commitSha ? `\nCommit: \`${report.commitSha}\`\n` : '';
+  const verified = (report.verified ?? []).map((v) => `\nVerified: ${v}`).join('');
   return redact(
-    ['### digestpin', '', '| Service | Environment | Image | Digest | Pull request | Operation |', '| --- | --- | --- | --- | --- | --- |', ...rows, commit].join('\n'),
+    ['### digestpin', '', '| Service | Environment | Image | Digest | Pull request | Operation |', '| --- | --- | --- | --- | --- | --- |', ...rows, commit + verified].join('\n'),
   );
 }
 

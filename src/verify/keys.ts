@@ -6,15 +6,6 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../runtime/errors.js';
 import type { TrustedKey } from './types.js';
 
-const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g;
-
-/** Splits a multiline input into entries: each PEM block whole, every other non-empty line a path. */
-export function splitKeyEntries(text: string): string[] {
-  const blocks = text.match(PEM_BLOCK) ?? [];
-  const rest = text.replace(PEM_BLOCK, '\n').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-  return [...blocks, ...rest];
-}
-
 export function fingerprintOf(key: import('node:crypto').KeyObject): string {
   return `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
 }
