@@ -15,9 +15,20 @@ export function shortFingerprint(fingerprint: string): string {
   return fingerprint.slice(0, 'sha256:'.length + 12);
 }
 
+/**
+ * A PEM rebuilt from its label and base64 body, so CRLF, indentation and blank or folded lines (as a YAML
+ * scalar or a multiline input may leave them) don't make a good key unreadable.
+ */
+export function normalizePem(text: string): string {
+  const match = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
+  if (!match) return text;
+  const body = match[2]!.replace(/\s+/g, '');
+  return `-----BEGIN ${match[1]}-----\n${body.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${match[1]}-----\n`;
+}
+
 export function parsePublicKey(pem: string, source: string, input: string): TrustedKey {
   try {
-    const key = createPublicKey(pem);
+    const key = createPublicKey(normalizePem(pem));
     return { key, fingerprint: fingerprintOf(key), source };
   } catch (error) {
     const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
