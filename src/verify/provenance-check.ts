@@ -64,37 +64,50 @@ function subjectNames(statement: unknown, digest: string): boolean {
   return Array.isArray(subjects) && subjects.some((s) => obj(obj(s).digest)[algorithm] === hex);
 }
 
-function checkOne(image: PlatformImage, found: FoundStatement[], policy: VerifyPolicy): { reason?: string; builderId?: string; source?: string; type?: string } {
+export interface StatementFacts {
+  reason?: string;
+  builderId?: string;
+  source?: string;
+  type?: string;
+}
+
+/**
+ * One in-toto statement against the policy: statement type, subject naming `digest`, builder id, source.
+ * `label` names what it is about in messages (a platform, or `this digest`).
+ */
+export function checkStatement(statement: unknown, predicateType: string, digest: string, policy: VerifyPolicy, label: string, subjectWhat: string): StatementFacts {
+  const s = obj(statement);
+  if (!STATEMENT_TYPES.includes(String(s._type)) || s.predicateType !== predicateType) {
+    return { reason: `the attestation for ${label} is not an in-toto statement of type ${predicateType}` };
+  }
+  if (!subjectNames(s, digest)) return { reason: `the provenance subject for ${label} does not name ${subjectWhat} ${digest}` };
+  const builderId = builderIdOf(s.predicate);
+  if (policy.builderId && builderId !== policy.builderId) return { reason: `the builder id for ${label} is '${builderId ?? ''}', not '${policy.builderId}'` };
+  const source = sourceRepositoryOf(s.predicate);
+  if (policy.sourceRepository && (!source || normalizeRepository(source) !== normalizeRepository(policy.sourceRepository))) {
+    return { reason: `the source repository for ${label} is '${source ?? 'not recorded'}', not '${policy.sourceRepository}'` };
+  }
+  return { builderId, source, type: predicateType };
+}
+
+/** The predicate types a policy accepts: the one it names, or SLSA provenance v0.2 / v1. */
+export function wantedTypes(policy: VerifyPolicy): string[] {
+  return policy.predicateType ? [policy.predicateType] : SLSA_TYPES;
+}
+
+function checkOne(image: PlatformImage, found: FoundStatement[], policy: VerifyPolicy): StatementFacts {
   const label = image.platform ?? image.digest;
   const mine = found.filter((f) => f.imageDigest === image.digest);
   if (!mine.length) return { reason: `no provenance attestation for ${label}` };
-  const wanted = policy.predicateType ? [policy.predicateType] : SLSA_TYPES;
+  const wanted = wantedTypes(policy);
   const typed = mine.filter((f) => wanted.includes(f.predicateType));
   if (!typed.length) return { reason: `the attestation for ${label} has predicate type ${mine.map((f) => f.predicateType).join(', ')}, not ${wanted.join(' or ')}` };
-  let last = '';
+  let last: StatementFacts = {};
   for (const f of typed) {
-    const s = obj(f.statement);
-    if (!STATEMENT_TYPES.includes(String(s._type)) || s.predicateType !== f.predicateType) {
-      last = `the attestation for ${label} is not an in-toto statement of type ${f.predicateType}`;
-      continue;
-    }
-    if (!subjectNames(s, image.digest)) {
-      last = `the provenance subject for ${label} does not name its image manifest ${image.digest}`;
-      continue;
-    }
-    const builderId = builderIdOf(s.predicate);
-    if (policy.builderId && builderId !== policy.builderId) {
-      last = `the builder id for ${label} is '${builderId ?? ''}', not '${policy.builderId}'`;
-      continue;
-    }
-    const source = sourceRepositoryOf(s.predicate);
-    if (policy.sourceRepository && (!source || normalizeRepository(source) !== normalizeRepository(policy.sourceRepository))) {
-      last = `the source repository for ${label} is '${source ?? 'not recorded'}', not '${policy.sourceRepository}'`;
-      continue;
-    }
-    return { builderId, source, type: f.predicateType };
+    last = checkStatement(f.statement, f.predicateType, image.digest, policy, label, 'its image manifest');
+    if (!last.reason) return last;
   }
-  return { reason: last };
+  return last;
 }
 
 /** Every platform image must pass; the first failure is the reason. */

@@ -24,13 +24,25 @@ async function candidatesOf(reader: ArtifactReader, repo: ImageReference, manife
   return out;
 }
 
-/** Referrer descriptors of cosign signatures: from the API, or from the referrers tag schema. */
-async function signatureReferrers(reader: ArtifactReader, repo: ImageReference, digest: string): Promise<Descriptor[]> {
-  const listed = await reader.referrers(repo, digest, COSIGN_SIG_ARTIFACT_TYPE);
+/**
+ * Referrers of `digest` accepted by `accept` (by artifact type): from the API, filtered by `apiType`, or from
+ * the referrers tag schema where the API is missing.
+ */
+export async function listReferrers(
+  reader: ArtifactReader,
+  repo: ImageReference,
+  digest: string,
+  apiType: string,
+  accept: (artifactType: string | undefined) => boolean,
+): Promise<Descriptor[]> {
+  const listed = await reader.referrers(repo, digest, apiType);
   if (listed) return listed;
   const fallback = await reader.manifest(repo, digestTag(digest));
-  const manifests = fallback?.json.manifests ?? [];
-  return manifests.filter((d) => (d as { artifactType?: string }).artifactType === COSIGN_SIG_ARTIFACT_TYPE);
+  return (fallback?.json.manifests ?? []).filter((d) => accept((d as { artifactType?: string }).artifactType));
+}
+
+function signatureReferrers(reader: ArtifactReader, repo: ImageReference, digest: string): Promise<Descriptor[]> {
+  return listReferrers(reader, repo, digest, COSIGN_SIG_ARTIFACT_TYPE, (t) => t === COSIGN_SIG_ARTIFACT_TYPE);
 }
 
 /** Signatures on cosign's `sha256-<hex>.sig` tag (one request when there are none). */

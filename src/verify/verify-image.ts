@@ -9,6 +9,8 @@ import { PolicyError } from './errors.js';
 import { shortFingerprint } from './keys.js';
 import { checkProvenance } from './provenance-check.js';
 import { checkSignatures } from './signature-check.js';
+import { checkSignedAttestations } from './signed-attestation-check.js';
+import { findSignedAttestations } from './signed-attestations.js';
 import { referrerSignatures, tagSignatures, digestTag } from './signatures.js';
 import type { TrustedKey, VerificationReport, VerifiedCheck, VerifyPolicy } from './types.js';
 
@@ -32,15 +34,26 @@ async function verifySignature(reader: ArtifactReader, ref: ImageReference, dige
   };
 }
 
-async function verifyAttestation(reader: ArtifactReader, ref: ImageReference, digest: string, policy: VerifyPolicy, image: string): Promise<VerifiedCheck> {
+/** A signed attestation (cosign .att, key-based Sigstore bundle) by a trusted key; or why none passed. */
+async function verifySignedAttestation(reader: ArtifactReader, ref: ImageReference, digest: string, policy: VerifyPolicy, keys: TrustedKey[]): Promise<VerifiedCheck | string | undefined> {
+  const found = await findSignedAttestations(reader, ref, digest);
+  if (!found.length) return undefined;
+  const outcome = checkSignedAttestations(found, keys, digest, policy);
+  if (!outcome.ok) return outcome.reason;
+  const parts = [`attestation ${outcome.predicateType} signed by key ${shortFingerprint(outcome.key.fingerprint)} (${outcome.key.source}), found at ${outcome.where}`];
+  if (outcome.builderId) parts.push(`builder ${outcome.builderId}`);
+  if (outcome.sourceRepository) parts.push(`source ${outcome.sourceRepository}`);
+  return { kind: 'attestation', subject: outcome.predicateType, detail: parts.join(', ') };
+}
+
+/** buildx provenance of every platform image of the index (unsigned: bound to the digest, not to a signer). */
+async function verifyProvenance(reader: ArtifactReader, ref: ImageReference, digest: string, policy: VerifyPolicy): Promise<VerifiedCheck | string> {
   const top = await reader.manifest(ref, digest);
-  if (!top) throw new PolicyError('attestation', image, 'the registry does not serve this digest');
+  if (!top) return 'the registry does not serve this digest';
   const found = await findProvenance(reader, ref, digest, top, policy.predicateType);
-  if (found.kind === 'manifest') {
-    throw new PolicyError('attestation', image, 'this digest is a single image manifest; buildx attaches provenance to the index, so pin the index digest');
-  }
+  if (found.kind === 'manifest') return 'this digest is a single image manifest; buildx attaches provenance to the index, so pin the index digest';
   const outcome = checkProvenance(found.images, found.statements, policy);
-  if (!outcome.ok) throw new PolicyError('attestation', image, outcome.reason);
+  if (!outcome.ok) return outcome.reason;
   const parts = [`provenance ${outcome.predicateType} for ${outcome.platforms.join(', ')}`];
   if (outcome.builderId) parts.push(`builder ${outcome.builderId}`);
   if (outcome.sourceRepository) parts.push(`source ${outcome.sourceRepository}`);
@@ -48,8 +61,9 @@ async function verifyAttestation(reader: ArtifactReader, ref: ImageReference, di
 }
 
 /**
- * `signature`: a signature by one of the keys. `attestation`: provenance as the policy says, and also a
- * signature when keys are given (buildx provenance is unsigned: it is bound to the digest, not to a signer).
+ * `signature`: a signature by one of the keys. `attestation` without keys: buildx provenance as the policy
+ * says. `attestation` with keys: an attestation signed by one of them (cosign .att or a Sigstore bundle), or
+ * else buildx provenance plus a cosign signature of the digest, which is what ties the provenance to a signer.
  */
 export async function verifyImage(
   reader: ArtifactReader,
@@ -62,11 +76,16 @@ export async function verifyImage(
   const image = formatReference({ ...repo, digest });
   const before = reader.requests;
   const checks: VerifiedCheck[] = [];
-  if (policy.require === 'signature' || (policy.require === 'attestation' && keys.length)) {
-    checks.push(await verifySignature(reader, repo, digest, keys, image));
-  }
-  if (policy.require === 'attestation') checks.push(await verifyAttestation(reader, repo, digest, policy, image));
-  return { image, digest, require: policy.require, checks, requests: reader.requests - before };
+  const done = () => ({ image, digest, require: policy.require, checks, requests: reader.requests - before });
+  if (policy.require === 'signature') checks.push(await verifySignature(reader, repo, digest, keys, image));
+  if (policy.require !== 'attestation') return done();
+  const signed = keys.length ? await verifySignedAttestation(reader, repo, digest, policy, keys) : undefined;
+  if (typeof signed === 'object') return { ...done(), checks: [signed] };
+  const provenance = await verifyProvenance(reader, repo, digest, policy);
+  if (typeof provenance === 'string') throw new PolicyError('attestation', image, signed ? `${provenance}; signed attestations: ${signed}` : provenance);
+  if (keys.length) checks.push(await verifySignature(reader, repo, digest, keys, image));
+  checks.push(provenance);
+  return done();
 }
 
 /** One line per check, for the PR body, the job summary and the CLI. */
