@@ -61,14 +61,16 @@ export function createArtifactReader(options: RegistryClientOptions = {}): Artif
   function sessionFor(ref: ImageReference): { request: SessionRequestFn; reached: string } {
     const reached = reachedRegistry(ref.registry, options.aliases);
     const host = apiHost(reached);
-    let request = sessions.get(host);
+    // Keyed like the client's sessions: credentials may differ by the name a host is reached under.
+    const key = `${ref.registry}>${host}`;
+    let request = sessions.get(key);
     if (!request) {
       dockerConfig ??= configPath ? loadDockerConfig(configPath) : { credentials: {}, helperHosts: [] };
       const credentials = findCredentials([reached, ref.registry], options.credentials, dockerConfig.credentials);
       const plainHttp = isLoopback(host) || insecure.has(reached.toLowerCase()) || insecure.has(ref.registry);
       const hint = `no credentials for ${reached}`;
       request = createSession(send, { host, protocol: plainHttp ? 'http:' : 'https:', credentials, credentialsHint: hint }, state);
-      sessions.set(host, request);
+      sessions.set(key, request);
     }
     return { request, reached };
   }

@@ -32,12 +32,13 @@ export function createArtifactWriter(options: RegistryClientOptions = {}): Artif
   const counter = { requests: 0 };
   const insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase()));
   const configPath = options.dockerConfigPath === false ? undefined : (options.dockerConfigPath ?? defaultDockerConfigPath());
+  let config: ReturnType<typeof loadDockerConfig> | undefined;
 
   function target(ref: ImageReference) {
     const reached = reachedRegistry(ref.registry, options.aliases);
     const host = apiHost(reached);
     const plainHttp = isLoopback(host) || insecure.has(reached.toLowerCase()) || insecure.has(ref.registry);
-    const config = configPath ? loadDockerConfig(configPath) : { credentials: {}, helperHosts: [] };
+    config ??= configPath ? loadDockerConfig(configPath) : { credentials: {}, helperHosts: [] };
     const credentials = findCredentials([reached, ref.registry], options.credentials, config.credentials);
     return { base: `${plainHttp ? 'http' : 'https'}://${host}`, host, credentials, image: formatReference({ ...ref, tag: undefined, digest: undefined }) };
   }

@@ -4,10 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RegistryServer } from '../support/registry-server.js';
-import { pushImage } from '../support/registry-server.js';
 import { cleanup, runActionBundle, type ActionRun } from '../support/action-runner.js';
 import { createBareRepo, type BareRepo } from '../support/git-fixtures.js';
-import { cosignKeyPair, cosignVerify, type KeyPair } from '../integration/verify/fixtures.js';
+import { cosignKeyPair, cosignVerify, provenanceBuild, type KeyPair } from '../integration/verify/fixtures.js';
 
 const FILE = 'environments/prod/example-service/values.yaml';
 const BUILDER = 'https://github.com/ameide/example-service/actions/runs/4242';
@@ -84,10 +83,10 @@ describe('the action with sign: true and a verify policy', () => {
     }
   });
 
-  it('an unsigned image stops with one ::error:: line naming the policy, and nothing is committed', async () => {
+  it('an unsigned image (good provenance, no signature) stops with one ::error:: line naming the policy, and nothing is committed', async () => {
     const before = await repo.head();
-    const unsigned = await pushImage(`${registry.host}/demo/example-service:unsigned`, { content: 'unsigned', platforms: ['linux/amd64'], provenance: true });
-    const run = await runActionBundle(inputs({ 'image-ref': `${registry.host}/demo/example-service@${unsigned.digest}` }));
+    const unsigned = await provenanceBuild(`${registry.host}/demo/example-service:unsigned`, BUILDER, 'https://github.com/ameide/example-service.git', ['linux/amd64']);
+    const run = await runActionBundle(inputs({ 'image-ref': `${registry.host}/demo/example-service@${unsigned}` }));
     try {
       expect(run.exitCode).toBe(1);
       expect(run.errors).toHaveLength(1);
