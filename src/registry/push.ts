@@ -60,7 +60,7 @@ export function createArtifactWriter(options: RegistryClientOptions = {}): Artif
     await response.arrayBuffer().catch(() => undefined);
     const challenge = parseChallenges(response.headers.get('www-authenticate')).find((ch) => ch.scheme === 'bearer' || ch.scheme === 'basic');
     if (!challenge || (challenge.scheme === 'basic' && !t.credentials)) {
-      throw new RegistryError(`${t.image}: ${t.host} requires credentials to push (HTTP 401)`, t.image, 401);
+      throw new RegistryError(`${t.image}: ${t.host} requires credentials to push (HTTP 401); no credentials were found for ${t.host}`, t.image, 401);
     }
     let authorization: string;
     if (challenge.scheme === 'basic') authorization = basicAuthorization(t.credentials!);
@@ -78,7 +78,8 @@ export function createArtifactWriter(options: RegistryClientOptions = {}): Artif
     response = await send(c, authorization);
     if (response.status === 401 || response.status === 403) {
       await response.arrayBuffer().catch(() => undefined);
-      throw new RegistryError(`${t.image}: ${t.host} refused the push (HTTP ${response.status}); the credentials need push access`, t.image, response.status);
+      const why = t.credentials ? 'the credentials need push access' : `no credentials were found for ${t.host}`;
+      throw new RegistryError(`${t.image}: ${t.host} refused the push (HTTP ${response.status}); ${why}`, t.image, response.status);
     }
     return response;
   }
