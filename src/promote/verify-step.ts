@@ -2,6 +2,7 @@
 // the pull-side registry against the target environment's policy (inputs win over the config). Runs after the
 // digest is verified and before any GitOps write, so a failed policy writes nothing.
 import { dirname } from 'node:path';
+import { FileError, InputError } from '../runtime/errors.js';
 import { serviceLine, type Logger } from '../runtime/logger.js';
 import { formatReference } from '../registry/reference.js';
 import type { ImageReference, RegistryClientOptions, Resolution } from '../registry/types.js';
@@ -58,7 +59,12 @@ export async function verifyStep(
   return logger.group('Verify', async () => {
     const image = formatReference({ ...pull, digest: resolution.digest });
     logger.info(serviceLine(svc, 'start', `checking ${image} against the ${request.environment} policy (require: ${policy.require})`));
-    const keys = await loadTrustedKeys(policy.keys, request.run.workspace, request.verify ? 'verify-keys' : 'verify.keys');
+    const keys = await loadTrustedKeys(policy.keys, request.run.workspace, 'verify-keys').catch((error: unknown) => {
+      // A key named in the config is the config file's problem: say which file and setting.
+      if (request.verify || !loaded || !(error instanceof InputError)) throw error;
+      const why = error.message.replace(/^input '[^']+': /, '');
+      throw new FileError(loaded.path, undefined, `environments.${request.environment}.verify.keys: ${why}`);
+    });
     try {
       const report = await verifyImage(createArtifactReader(options), pull, resolution.digest, policy, keys);
       for (const check of report.checks) logger.info(serviceLine(svc, 'done', check.detail));
