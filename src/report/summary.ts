@@ -31,7 +31,7 @@ export function summaryMarkdown(report: RunReport): string {
     (e) => `| ${e.service} | ${e.environment} | \`${e.pinnedRef}\` | \`${shortDigest(e.oldDigest)}\` → \`${shortDigest(e.newDigest)}\` | ${link} | ${op} |`,
   );
   const commit = report.commitSha ? `\nCommit: \`${report.commitSha}\`\n` : '';
-  const verified = (report.verified ?? []).map((v) => `\nVerified: ${v}`).join('');
+  const verified = (report.verified ?? []).map((v) => `\nVerified: ${v}  `).join('');
   return redact(
     ['### digestpin', '', '| Service | Environment | Image | Digest | Pull request | Operation |', '| --- | --- | --- | --- | --- | --- |', ...rows, commit + verified].join('\n'),
   );
