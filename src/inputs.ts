@@ -8,6 +8,7 @@ import { validatePlatforms } from './buildx/buildx-args.js';
 import { isPlatformString, isValidDigest, isValidDomain, isValidRepositoryPath, isValidTag, parseAliases, parseReference } from './registry/reference.js';
 import { targetFromSpec } from './values/target-spec.js';
 import type { BuildSpec, DigestpinRequest, ImageSource, PinSpec } from './request.js';
+import { policyFromInputs } from './verify/policy.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -137,6 +138,20 @@ function workspacePath(name: string, value: string | undefined, workspace: strin
   return full;
 }
 
+/** sign / sign-key / sign-key-password: the key is a secret from the moment it is read. */
+function signSpec(env: Env, image: ImageSource): DigestpinRequest['sign'] {
+  const key = optional(env, 'sign-key');
+  const password = optional(env, 'sign-key-password');
+  registerSecret(key);
+  registerSecret(password);
+  // A runner masks a multiline secret line by line, so each line of the PEM is registered too.
+  for (const line of (key ?? '').split('\n')) if (!line.startsWith('-----') && line.trim().length >= 8) registerSecret(line.trim());
+  if (!getBoolean(env, 'sign')) return undefined;
+  if (!key) throw new InputError('sign-key', 'is required with sign: true (a private key from a secret: cosign.key or a PKCS#8 PEM)');
+  if (image.kind !== 'build') throw new InputError('sign', 'signs the image this action builds; with image-ref, digest or from-environment there is no build');
+  return { key, password };
+}
+
 export function readInputs(env: Env): Readonly<DigestpinRequest> {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const tempDir = env.RUNNER_TEMP || join(tmpdir(), 'digestpin');
@@ -175,7 +190,12 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
   if (pins && configPath) throw new InputError('values-file', 'give values-file or config, not both: config already says where each environment pins the service');
   const apiUrl = optional(env, 'github-api-url') ?? env.GITHUB_API_URL;
 
+  const verify = policyFromInputs((n) => getInput(env, n), workspace);
+  const sign = signSpec(env, image);
+
   return Object.freeze({
+    ...(verify ? { verify } : {}),
+    ...(sign ? { sign } : {}),
     image,
     registry: {
       push,

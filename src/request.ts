@@ -4,6 +4,7 @@ import type { BuildRequest } from './buildx/types.js';
 import type { Credentials } from './registry/types.js';
 import type { PinTarget, TagPolicy } from './values/types.js';
 import type { PullRequestOptions } from './gitops/types.js';
+import type { VerifyPolicy } from './verify/types.js';
 
 /** The build inputs: buildx's request without what the pipeline derives (tags, metadata file). */
 export type BuildSpec = Omit<BuildRequest, 'tags' | 'metadataFile' | 'buildArgs'> & {
@@ -73,4 +74,8 @@ export interface DigestpinRequest {
   setRepository: boolean;
   gitops: GitOpsSpec;
   run: RunContext;
+  /** Supply-chain policy from the verify-* inputs; unset: the target environment's `verify:` in the config. */
+  verify?: VerifyPolicy;
+  /** Sign what was built (cosign-compatible), with this private key (PEM or cosign's encrypted key). */
+  sign?: { key: string; password?: string };
 }

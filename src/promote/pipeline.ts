@@ -12,10 +12,12 @@ import type { TagPolicy } from '../values/types.js';
 import type { PromotionEntry, SourceInfo } from '../report/promotion-text.js';
 import { planPromotion, promotionEntries, type PlannedPin } from './plan.js';
 import { buildRequestFor } from './build-request.js';
-import { loadConfig, targetPins } from './targets.js';
+import { loadConfig, targetPins, type LoadedConfig } from './targets.js';
 import { buildImage, imageOrigin, type ImageOrigin } from './image-origin.js';
 import { currentTags, preflight, standInEntries, type TargetCheck } from './preflight.js';
 import { chooseTags, type TagChoice } from './tag-choice.js';
+import { verifyStep } from './verify-step.js';
+import type { VerificationReport } from '../verify/types.js';
 
 export interface PipelineDeps {
   logger: Logger;
@@ -44,6 +46,8 @@ export interface PipelineResult {
   /** The cluster-side registry that was shown to serve the digest. */
   verifiedAt?: string;
   dryRun: boolean;
+  /** What the supply-chain gate verified (unset when the policy is off). */
+  verification?: VerificationReport;
 }
 
 /**
@@ -127,6 +131,7 @@ interface Run {
   gitops: Parameters<typeof planPromotion>[1];
   source: SourceInfo;
   backend: () => Promise<GitOpsBackend>;
+  loaded: LoadedConfig | undefined;
 }
 
 const NOTHING: PromotionResult = { operation: 'none', changedFiles: [], calls: 0 };
@@ -135,7 +140,7 @@ function emptyResult(run: Run, digest: string, entries: PromotionEntry[], notes:
   return { digest, imageRef: '', pinnedRef: '', promotion, entries, notes, source: run.source, dryRun: run.request.gitops.dryRun };
 }
 
-function startRun(request: Readonly<DigestpinRequest>, deps: PipelineDeps, target: ReturnType<typeof targetPins>, repository: string): Run {
+function startRun(request: Readonly<DigestpinRequest>, deps: PipelineDeps, target: ReturnType<typeof targetPins>, repository: string, loaded: LoadedConfig | undefined): Run {
   let backend: Promise<GitOpsBackend> | undefined;
   return {
     request,
@@ -151,6 +156,7 @@ function startRun(request: Readonly<DigestpinRequest>, deps: PipelineDeps, targe
       fromEnvironment: request.image.kind === 'environment' ? request.image.from : undefined,
     },
     backend: () => (backend ??= deps.gitops(request)),
+    loaded,
   };
 }
 
@@ -163,7 +169,7 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   const target = targetPins(request, loaded);
   const origin = await imageOrigin(request, loaded, deps.readFile);
   const pull = pullSide(request, origin.push);
-  const run = startRun(request, deps, target, formatReference(pull));
+  const run = startRun(request, deps, target, formatReference(pull), loaded);
   const client = clientFor(request, origin.push, deps);
   if (request.image.kind !== 'build') return promote(run, { origin, pull, client, digest: origin.digest, waitForPush: false, notes: [] });
   const asked = target.pins.map(() => requestedTag(request));
@@ -220,6 +226,8 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
     logger.info(serviceLine(svc, 'done', `${formatReference({ registry: r.reference.registry, repository: r.reference.repository })} serves ${r.digest} (${r.kind}${r.platforms.length ? `: ${r.platforms.join(', ')}` : ''})`));
     return r;
   });
+  // The supply-chain gate: sign (sign: true), then the target environment's policy, before any GitOps write.
+  const verification = await verifyStep(request, run.loaded, { push: v.origin.push, digest: v.digest }, resolution, logger);
   const imageRef = `${formatReference({ registry: v.origin.push.registry, repository: v.origin.push.repository })}@${resolution.digest}`;
   deps.output?.('digest', resolution.digest);
   deps.output?.('image-ref', imageRef);
@@ -237,7 +245,7 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
     },
     pointsAt: (t) => tagDigest(v.client, { ...v.pull, tag: t }, request.registry.platform),
   });
-  const source: SourceInfo = { ...run.source, labels: resolution.labels, tagNote: tag.note };
+  const source: SourceInfo = { ...run.source, labels: resolution.labels, tagNote: tag.note, verified: verification?.checks.map((c) => c.detail) };
   const pins = run.pins(resolution.digest, tag.policies);
   const plan = planPromotion(pins, run.gitops, source);
   const promotion = await phase(deps, svc, 'GitOps', async () => {
@@ -254,5 +262,5 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
   const entries = changed.length
     ? changed
     : pins.map((p) => ({ service: p.spec.service, environment: p.spec.environment, file: p.spec.file, pinnedRef: `${repository}@${p.digest}`, oldDigest: p.digest, newDigest: p.digest, tag: tag.tag, diff: [] }));
-  return { digest: resolution.digest, imageRef, pinnedRef: `${repository}@${resolution.digest}`, resolution, promotion, entries, notes: v.notes, source, tag, verifiedAt: v.pull.registry, dryRun: request.gitops.dryRun };
+  return { digest: resolution.digest, imageRef, pinnedRef: `${repository}@${resolution.digest}`, resolution, promotion, entries, notes: v.notes, source, tag, verifiedAt: v.pull.registry, dryRun: request.gitops.dryRun, verification };
 }

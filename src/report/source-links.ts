@@ -14,6 +14,8 @@ export interface SourceInfo {
   fromEnvironment?: string;
   /** What the pin did with the tag, and why (the PR says which tag it set, or that it removed it). */
   tagNote?: string;
+  /** What the supply-chain gate verified: one line per check (key fingerprint, predicate type). */
+  verified?: string[];
 }
 
 const REVISION = 'org.opencontainers.image.revision';
@@ -56,7 +58,7 @@ function show(link: Link, markdown: boolean): string {
   return markdown ? `[${link.text}](${link.url})` : link.url;
 }
 
-/** `Source: …`, `Workflow run: …`, `Image created: …`, for whichever are known. */
+/** `Source: …`, `Workflow run: …`, `Image created: …`, `Verified: …`, for whichever are known. */
 export function sourceLinks(source: SourceInfo, options: { markdown?: boolean } = {}): string[] {
   const markdown = options.markdown ?? true;
   const lines: string[] = [];
@@ -66,5 +68,6 @@ export function sourceLinks(source: SourceInfo, options: { markdown?: boolean } 
   if (run) lines.push(`Workflow run: ${show(run, markdown)}`);
   const created = source.labels?.['org.opencontainers.image.created'];
   if (created) lines.push(`Image created: ${created}`);
+  for (const check of source.verified ?? []) lines.push(`Verified: ${check}`);
   return lines;
 }

@@ -1,0 +1,53 @@
+// The policy that applies to a promotion, from action inputs or CLI flags and the target environment's
+// `verify:` in digestpin.yaml. Pure and light (no crypto): inputs.ts loads it on the start-up path.
+import { isAbsolute, resolve } from 'node:path';
+import { InputError } from '../runtime/errors.js';
+import type { VerifyPolicy } from './types.js';
+
+export const REQUIRE_VALUES = ['off', 'signature', 'attestation'] as const;
+
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/g;
+
+/** Splits a multiline input into entries: each PEM block whole, every other non-empty line (or comma item) a path. */
+export function splitKeyEntries(text: string): string[] {
+  const blocks = text.match(PEM_BLOCK) ?? [];
+  const rest = text.replace(PEM_BLOCK, '\n').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  return [...blocks, ...rest];
+}
+
+/** Key paths made absolute against `baseDir` (the workspace, or the config file's folder); PEM text is kept. */
+export function anchorKeys(keys: readonly string[], baseDir: string): string[] {
+  return keys.map((k) => (k.includes('-----BEGIN') || isAbsolute(k) ? k : resolve(baseDir, k)));
+}
+
+type Get = (name: string) => string;
+
+/**
+ * The verify-* inputs as a policy, or undefined when verify-require is not given. Given, it replaces the
+ * environment's policy from the config whole, so what a workflow says is what is checked.
+ */
+export function policyFromInputs(get: Get, workspace: string): VerifyPolicy | undefined {
+  const require = get('verify-require');
+  const others = ['verify-keys', 'verify-predicate-type', 'verify-builder-id', 'verify-source-repository'].filter((n) => get(n));
+  if (!require) {
+    if (others.length) throw new InputError(others[0]!, 'needs verify-require (off, signature or attestation)');
+    return undefined;
+  }
+  if (!(REQUIRE_VALUES as readonly string[]).includes(require)) throw new InputError('verify-require', `'${require}' is not one of ${REQUIRE_VALUES.join(', ')}`);
+  const keys = anchorKeys(splitKeyEntries(get('verify-keys')), workspace);
+  if (require === 'signature' && !keys.length) throw new InputError('verify-keys', 'is required with verify-require: signature (PEM public keys, or paths to them)');
+  return {
+    require: require as VerifyPolicy['require'],
+    keys,
+    predicateType: get('verify-predicate-type') || undefined,
+    builderId: get('verify-builder-id') || undefined,
+    sourceRepository: get('verify-source-repository') || undefined,
+  };
+}
+
+/** Inputs win over the config; the config's key paths are relative to the config file's folder. */
+export function effectivePolicy(fromInputs: VerifyPolicy | undefined, fromConfig: VerifyPolicy | undefined, configDir: string): VerifyPolicy {
+  if (fromInputs) return fromInputs;
+  if (fromConfig) return { ...fromConfig, keys: anchorKeys(fromConfig.keys ?? [], configDir) };
+  return { require: 'off', keys: [] };
+}
