@@ -3,8 +3,12 @@
 const LIMIT = 80;
 const KEEP = 60;
 
+// A quoted value opens after a boundary and closes before one, and quotes pair left to right, so the text
+// between two quoted values ("'a' failed for … is 'b'") is never taken for a value.
+const QUOTED = /(^|[\s([{=:,])(['"`])(.*?)\2(?=$|[\s)\]}.,;:!?])/g;
+
 export function cutQuoted(message: string): string {
-  return message.replace(/(['"`])([^'"`]{81,})\1/g, (_all, quote: string, value: string) =>
-    value.length > LIMIT ? `${quote}${value.slice(0, KEEP)}…${quote} (${value.length} characters)` : `${quote}${value}${quote}`,
+  return message.replace(QUOTED, (all, before: string, quote: string, value: string) =>
+    value.length > LIMIT ? `${before}${quote}${value.slice(0, KEEP)}…${quote} (${value.length} characters)` : all,
   );
 }

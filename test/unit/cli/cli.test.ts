@@ -41,7 +41,7 @@ describe('digestpin CLI', () => {
   it.each([
     [['promot'], "unknown command 'promot'; did you mean 'promote'?"],
     [['help', 'shp'], "unknown command 'shp'; did you mean 'ship'?"],
-    [['frobnicate'], "unknown command 'frobnicate' (commands: resolve, pin, lint, promote, ship)"],
+    [['frobnicate'], "unknown command 'frobnicate' (commands: resolve, pin, lint, promote, verify, ship)"],
     [['promote', ...BASE, '--enviroment', 'dev'], "unknown flag '--enviroment'; did you mean '--environment'? (see 'digestpin promote --help')"],
     [['promote', ...BASE, '--valuesFile', 'x.yaml'], "unknown flag '--valuesFile'; did you mean '--values-file'?"],
     [['resolve', 'x', '--platfrom=linux/arm64'], "unknown flag '--platfrom'; did you mean '--platform'?"],
@@ -148,5 +148,11 @@ describe('--json outputs', () => {
   it('cutQuoted leaves short values alone', () => {
     expect(cutQuoted("input 'x': 'short' is bad")).toBe("input 'x': 'short' is bad");
     expect(cutQuoted(`value "${'y'.repeat(100)}" is bad`)).toBe(`value "${'y'.repeat(60)}…" (100 characters) is bad`);
+  });
+
+  it('cutQuoted never takes the text between two quoted values for a value', () => {
+    const between = ` failed for reg/acme/svc@sha256:${'0'.repeat(64)}: the source repository is `;
+    const message = `policy 'attestation'${between}'https://github.com/acme/svc.git', not 'https://github.com/acme/other'`;
+    expect(cutQuoted(message)).toBe(message);
   });
 });
