@@ -5,6 +5,7 @@ import { InputError } from '../runtime/errors.js';
 import { readInputs } from '../inputs.js';
 import type { PipelineResult } from '../promote/pipeline.js';
 import { runWithRealDeps } from '../promote/real-deps.js';
+import { createPrivateDir } from '../runtime/temp-dir.js';
 import { operationText } from '../report/summary.js';
 import { outputsOf } from '../action/outputs.js';
 import { parseCommandArgs } from './args.js';
@@ -87,7 +88,14 @@ export async function runPipelineCommand(
     const flag = Object.entries(flags).find(([, s]) => s.input === error.context.input)?.[0] ?? error.context.input;
     throw new InputError(`--${flag}`, error.message.replace(/^input '[^']+': /, ''));
   }
-  const result = await runWithRealDeps(request, io.logger);
+  // A fresh owner-only folder per run (mkdtemp), never a fixed path another user could plant a symlink at.
+  const temp = await createPrivateDir();
+  let result: PipelineResult;
+  try {
+    result = await runWithRealDeps({ ...request, run: { ...request.run, tempDir: temp.path } }, io.logger);
+  } finally {
+    await temp.remove();
+  }
   io.stdout(values.json ? JSON.stringify(outputsOf(result), null, 2) : renderHuman(result, request.gitops.dryRun));
   return 0;
 }

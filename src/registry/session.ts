@@ -59,8 +59,8 @@ async function fetchToken(
   if (target.credentials) {
     if (!realmMayReceiveCredentials(url, target.host)) {
       throw new RegistryError(
-        `${req.image}: ${target.host} asks for credentials at token realm ${url.origin}, which is not https on ` +
-          `${target.host}'s domain; digestpin does not send credentials there`,
+        `${req.image}: ${target.host} asks for credentials at token realm ${url.origin}, which is neither https on ` +
+          `${target.host} itself nor a documented token host of that registry; digestpin sends credentials only to the registry's own host or its documented token host`,
         req.image,
         401,
       );
