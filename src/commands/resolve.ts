@@ -91,6 +91,8 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
     platform: values.platform,
     labels: Boolean(values.labels || values.json),
     describe: Boolean(values.json),
+    // What is printed must have been hashed: a HEAD's digest header is only the server's word.
+    verifyContent: true,
   });
   if (!values.json) {
     const labels = Object.entries(resolution.labels ?? {}).map(([k, v]) => `${k}=${v}`);
