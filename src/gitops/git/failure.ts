@@ -5,6 +5,7 @@ import { redact } from '../../runtime/secrets.js';
 
 export type GitFailureKind =
   | 'race' // someone else moved the ref: fetch, re-apply, retry
+  | 'ref-conflict' // the branch name collides with an existing branch (`a` beside `a/b`): no retry can help
   | 'rejected' // the remote refused the push (a hook, a protected branch): maybe transient, retried a little
   | 'transient' // the connection dropped or the server failed: retried a little
   | 'auth'
@@ -13,7 +14,11 @@ export type GitFailureKind =
   | 'unreachable'
   | 'other';
 
+/** `'refs/heads/main' exists; cannot create 'refs/heads/main/dev/agents'` (files backend) and its variants. */
+const REF_CONFLICT = /'(refs\/[^']+)' exists; cannot create '(refs\/[^']+)'|there are still refs under '(refs\/[^']+)'|blocking reference '(refs\/[^']+)'/i;
+
 const PATTERNS: Array<[GitFailureKind, RegExp]> = [
+  ['ref-conflict', REF_CONFLICT],
   ['branch-missing', /Remote branch \S+ not found in upstream|couldn't find remote ref|cloned an empty repository/i],
   ['auth', /Authentication failed|could not read (Username|Password)|Permission denied \(|returned error: 40[13]|HTTP 40[13]|access denied|not authorized|Invalid username or password/i],
   ['not-found', /does not appear to be a git repository|repository '[^']*' not found|Repository not found|returned error: 404|HTTP 404|project you were looking for could not be found/i],
@@ -22,6 +27,12 @@ const PATTERNS: Array<[GitFailureKind, RegExp]> = [
   ['unreachable', /Could not resolve host|Connection refused|Failed to connect|No route to host|Network is unreachable|unable to look up|Name or service not known/i],
   ['transient', /early EOF|hung up|RPC failed|returned error: 5\d\d|HTTP 5\d\d|unexpected disconnect|Connection reset|timed out|index-pack failed|transfer closed|SSL_read|gnutls/i],
 ];
+
+/** The conflict line, when git's output holds one: it says more than the porcelain `failed to update ref`. */
+export function refConflict(output: string): string | undefined {
+  const line = output.split('\n').find((l) => REF_CONFLICT.test(l));
+  return line?.replace(/^remote:\s*/, '').replace(/^error:\s*/, '').trim();
+}
 
 export function classifyGitFailure(output: string): GitFailureKind {
   // A network command that failed without a word (killed, or the connection died before git could say
@@ -75,6 +86,8 @@ export function gitFailureMessage(kind: GitFailureKind, ctx: FailureContext, det
       return `branch '${branch ?? '?'}' does not exist on ${remote}: create it or pass the right base branch`;
     case 'unreachable':
       return `could not reach git remote ${remote} for ${operation}: ${detail}`;
+    case 'ref-conflict':
+      return `git ${operation} to ${remote}${branch ? ` branch '${branch}'` : ''} can never succeed: the name collides with an existing branch (git can't hold both 'a' and 'a/b'); choose another branch-template or base branch (${detail})`;
     case 'race':
       return `git ${operation} to ${remote}${branch ? ` branch '${branch}'` : ''} lost a race with another writer: ${detail}`;
     case 'rejected':
