@@ -33,6 +33,8 @@ export interface GitBackendOptions {
   sleep?: (ms: number) => Promise<void>;
   /** [0, 1) source for the backoff jitter. */
   random?: () => number;
+  /** Seconds without progress before an http(s) transfer is abandoned as stalled (default 60). */
+  stallSeconds?: number;
   /** Use GitLab merge-request push options (default: when the host name contains `gitlab`). */
   gitlab?: boolean;
 }
@@ -66,7 +68,7 @@ async function promoteWithGit(options: GitBackendOptions, request: PromotionRequ
   await mkdir(options.workDir, { recursive: true });
   const root = await mkdtemp(join(options.workDir, 'digestpin-git-'));
   const session = createGitSession(options.exec ?? defaultExec, options.logger, remote, join(root, 'repo'),
-    options.identity ?? DEFAULT_IDENTITY);
+    options.identity ?? DEFAULT_IDENTITY, options.stallSeconds);
   const ctx: Context = { session, request, paths, options, pushed: new Map() };
   let cloned = false;
   try {
