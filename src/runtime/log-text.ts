@@ -2,8 +2,9 @@
 // line that starts with `::` (or the legacy `##[`) as a workflow command, and a terminal obeys escape codes.
 // Pure; applied by both loggers after redaction, so no server string can steer the log, whatever its source.
 
-// C0 controls except tab and newline, DEL, and the C1 range (CSI and friends).
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+// C0 controls except tab, DEL, the C1 range (CSI and friends) and Unicode line breaks. inertText splits lines
+// first, so within a line a newline is a character to show like the others.
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
 const COMMAND_START = /^(\s*)(::|##\[)/;
 
 function visible(char: string): string {
