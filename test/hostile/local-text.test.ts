@@ -1,6 +1,7 @@
 // What digestpin prints can't be steered (item 5), server tokens don't blank outputs (item 9), and the CLI's
 // scratch folder is fresh and private, whatever another user planted under the temp dir (item 14).
 import { afterEach, describe, expect, it } from 'vitest';
+import { watch } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +70,9 @@ describe('private temp folders (item 14)', () => {
     const registry = await startHostileRegistry('ok');
     const file = 'values.yaml';
     const repo = await createBareRepo({ [file]: `image:\n  repository: ${registry.host}/app\n  digest: ""\n` });
+    // The attacker watches the folder the symlink points at: anything created there, even briefly, is seen.
+    const seen: string[] = [];
+    const watcher = watch(attacker, (_event, name) => seen.push(String(name)));
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = temp;
     try {
@@ -80,9 +84,12 @@ describe('private temp folders (item 14)', () => {
       expect(lines.filter((l) => /error/.test(l))).toEqual([]);
       expect(code).toBe(0);
       expect(await repo.readFile(file)).toContain(registry.image.indexDigest);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(seen).toEqual([]);
       expect(await readdir(attacker)).toEqual([]);
       expect((await readdir(temp)).sort()).toEqual(['digestpin']);
     } finally {
+      watcher.close();
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
       await registry.stop();
