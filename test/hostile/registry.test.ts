@@ -92,6 +92,20 @@ describe('bounded responses (item 4)', () => {
   });
 });
 
+describe('credentials stay with their origin', () => {
+  it('a registry that redirects to another origin: the Basic credentials do not follow', async () => {
+    const elsewhere = await registry('ok');
+    const r = await startHostileRegistry('redirect-basic', `http://${elsewhere.host}`);
+    registries.push(r);
+    const credentials = { [r.host]: { username: 'deploy', password: 'Registry-Pass-5520' } };
+    const result = await createRegistryClient({ dockerConfigPath: false, credentials, maxRetries: 0 }).resolve(`${r.host}/app:v1`);
+    expect(result.digest).toBe(elsewhere.image.indexDigest);
+    expect(r.authorizations.filter(Boolean).length).toBeGreaterThan(0);
+    expect(elsewhere.requests.length).toBeGreaterThan(0);
+    expect(elsewhere.authorizations.filter(Boolean)).toEqual([]);
+  });
+});
+
 describe('server strings are validated or escaped (item 5)', () => {
   it('refuses an index entry whose platform carries workflow commands, and logs nothing raw', async () => {
     const r = await registry('inject-platform');

@@ -16,7 +16,8 @@ export type RegistryMode =
   | 'inject-labels' // config labels that hold newlines and workflow commands
   | 'lying-head' // HEAD names a digest the content does not hash to
   | 'token-sha256' // bearer auth whose token is the string `sha256`
-  | 'endless-token'; // bearer auth whose token reply never ends
+  | 'endless-token' // bearer auth whose token reply never ends
+  | 'redirect-basic'; // Basic auth, then every manifest request redirected to another origin (`redirectTo`)
 
 export const INJECTION = '\n::warning title=pwned::injected by the registry\n::add-mask::sha256\r::error::x';
 
@@ -64,14 +65,17 @@ export interface HostileRegistry {
   image: HostileImage;
   /** `METHOD path` of every request. */
   requests: string[];
+  /** Authorization header of every request ('' when none). */
+  authorizations: string[];
   /** Body bytes written so far, all requests together. */
   bytesWritten(): number;
   stop(): Promise<void>;
 }
 
-export async function startHostileRegistry(mode: RegistryMode): Promise<HostileRegistry> {
+export async function startHostileRegistry(mode: RegistryMode, redirectTo?: string): Promise<HostileRegistry> {
   const image = hostileImage(mode);
   const requests: string[] = [];
+  const authorizations: string[] = [];
   const sockets = new Set<Socket>();
   let written = 0;
   const write = (res: ServerResponse, chunk: string | Buffer) => {
@@ -84,7 +88,16 @@ export async function startHostileRegistry(mode: RegistryMode): Promise<HostileR
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(`${req.method} ${url.pathname}`);
+    authorizations.push(req.headers.authorization ?? '');
     if (mode === 'stall-headers') return;
+    if (mode === 'redirect-basic') {
+      if (req.headers.authorization !== `Basic ${Buffer.from('deploy:Registry-Pass-5520').toString('base64')}`) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="hostile"' }).end();
+      } else {
+        res.writeHead(307, { location: `${redirectTo}${url.pathname}` }).end();
+      }
+      return;
+    }
     if (url.pathname === '/token') {
       if (mode === 'endless-token') {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -153,6 +166,7 @@ export async function startHostileRegistry(mode: RegistryMode): Promise<HostileR
     mode,
     image,
     requests,
+    authorizations,
     bytesWritten: () => written,
     stop: async () => {
       for (const s of sockets) s.destroy();
