@@ -2,9 +2,11 @@
 // (workflow commands), GITHUB_OUTPUT, the job summary, and the GitOps repository afterwards. Issue 13, items 1, 5,
 // 9 and 13.
 import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { cleanup, runActionBundle, type ActionRun } from '../support/action-runner.js';
 import { createBareRepo, type BareRepo } from '../support/git-fixtures.js';
 import { startHostileRegistry, type HostileRegistry, type RegistryMode } from './support/hostile-registry.js';
+import { startGitHttpServer } from './support/git-http-server.js';
 
 const FILE = 'environments/dev/app/values.yaml';
 const done: Array<() => Promise<void> | void> = [];
@@ -14,7 +16,7 @@ afterEach(async () => {
 
 async function setup(mode: RegistryMode): Promise<{ registry: HostileRegistry; repo: BareRepo }> {
   const registry = await startHostileRegistry(mode);
-  const repo = await createBareRepo({ [FILE]: `image:\n  repository: ${registry.host}/app\n  tag: "v0"\n  digest: ""\n` });
+  const repo = await createBareRepo({ [FILE]: `image:\n  repository: ${registry.host}/app\n  tag: "v0"\n  digest: ""\n` }, 'main', { config: { 'http.receivepack': 'true' } });
   done.push(() => registry.stop(), () => repo.cleanup());
   return { registry, repo };
 }
@@ -100,5 +102,35 @@ describe('the action with credentials in gitops-repository (item 1)', () => {
     expect(result.errors[0]).toMatch(why);
     expect(registry.requests).toEqual([]);
     for (const line of result.stdout.split('\n')) if (line.includes(PASSWORD)) expect(line).toMatch(/^::add-mask::/);
+  });
+
+  it('https-style credentials: the log shows the credential-free form, the password only inside add-mask', async () => {
+    const { registry, repo } = await setup('ok');
+    const server = await startGitHttpServer({ root: join(repo.path, '..'), mode: 'ok', credentials: { user: 'deploy', password: PASSWORD } });
+    done.push(() => server.stop());
+    const url = server.url.replace('http://', `http://deploy:${PASSWORD}@`);
+    const result = await run({ 'gitops-repository': url, 'image-ref': `${registry.host}/app:v1` });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.operation).toBe('committed');
+    expect(result.outputs['commit-sha']).toBe(await repo.head());
+    const masks = result.stdout.indexOf(`::add-mask::${PASSWORD}`);
+    expect(masks).toBeGreaterThanOrEqual(0);
+    for (const line of result.stdout.split('\n')) if (line.includes(PASSWORD)) expect(line).toMatch(/^::add-mask::/);
+    expect(result.stdout).toContain(`direct to http://***@${server.origin.slice(7)}/gitops.git`);
+    expect(JSON.stringify(result.outputs) + result.summary).not.toContain(PASSWORD);
+  });
+});
+
+describe('the action with a hostile git server', () => {
+  it('a hook that prints workflow commands: one escaped error line, nothing committed (item 5)', async () => {
+    const { registry, repo } = await setup('ok');
+    await repo.hook('pre-receive', "#!/bin/sh\nprintf '::add-mask::sha256\\n::warning title=pwned::from the hook\\r::error::x\\n' >&2\nexit 1\n");
+    const before = await repo.head();
+    const result = await run({ 'gitops-repository': repo.path, 'image-ref': `${registry.host}/app:v1` });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/^::error title=digestpin::the remote file:\/\/\S+ rejected the push to branch 'main'/);
+    expect(commands(result.stdout).filter((c) => !c.startsWith('::error title=digestpin::') && /pwned|add-mask::sha256|^::error::x/.test(c))).toEqual([]);
+    expect(await repo.head()).toBe(before);
   });
 });
