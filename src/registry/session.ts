@@ -61,7 +61,7 @@ async function fetchToken(
     if (!realmMayReceiveCredentials(url, target.host)) {
       throw new RegistryError(
         `${req.image}: ${target.host} asks for credentials at token realm ${url.origin}, which is neither https on ` +
-          `${target.host} itself nor a documented token host of that registry; digestpin sends credentials only to the registry's own host or its documented token host`,
+          `${target.host} itself nor a token host documented for that registry; digestpin does not send credentials there`,
         req.image,
         401,
       );
@@ -81,7 +81,9 @@ async function fetchToken(
     );
   }
   let parsed: ReturnType<typeof readToken>;
-  const text = response.ok ? Buffer.from(await readCapped(response, BODY_LIMITS.token, req.image, 'token reply')).toString('utf8') : (await discardBody(response), '');
+  const text = response.ok
+    ? Buffer.from(await readCapped(response, BODY_LIMITS.token, req.image, 'token reply')).toString('utf8')
+    : (await discardBody(response), '');
   try {
     parsed = response.ok ? readToken(JSON.parse(text) as TokenResponse) : undefined;
   } catch {
