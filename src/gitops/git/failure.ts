@@ -5,6 +5,7 @@ import { redact } from '../../runtime/secrets.js';
 
 export type GitFailureKind =
   | 'race' // someone else moved the ref: fetch, re-apply, retry
+  | 'redirect' // an http(s) remote with credentials answered with a redirect, which git is told not to follow
   | 'ref-conflict' // the branch name collides with an existing branch (`a` beside `a/b`): no retry can help
   | 'rejected' // the remote refused the push (a hook, a protected branch): maybe transient, retried a little
   | 'transient' // the connection dropped or the server failed: retried a little
@@ -19,6 +20,7 @@ const REF_CONFLICT = /'(refs\/[^']+)' exists; cannot create '(refs\/[^']+)'|ther
 
 const PATTERNS: Array<[GitFailureKind, RegExp]> = [
   ['ref-conflict', REF_CONFLICT],
+  ['redirect', /returned error: 30[0-8]\b/],
   ['branch-missing', /Remote branch \S+ not found in upstream|couldn't find remote ref|cloned an empty repository/i],
   ['auth', /Authentication failed|could not read (Username|Password)|Permission denied \(|returned error: 40[13]|HTTP 40[13]|access denied|not authorized|Invalid username or password/i],
   ['not-found', /does not appear to be a git repository|repository '[^']*' not found|Repository not found|returned error: 404|HTTP 404|project you were looking for could not be found/i],
@@ -86,6 +88,8 @@ export function gitFailureMessage(kind: GitFailureKind, ctx: FailureContext, det
       return `branch '${branch ?? '?'}' does not exist on ${remote}: create it or pass the right base branch`;
     case 'unreachable':
       return `could not reach git remote ${remote} for ${operation}: ${detail}`;
+    case 'redirect':
+      return `git ${operation} on ${remote} was redirected (${detail.match(/30\d/)?.[0] ?? 'HTTP 3xx'}) and the redirect was not followed (it is turned off for a remote with credentials, so they can't reach another server): give the URL it redirects to`;
     case 'ref-conflict':
       return `git ${operation} to ${remote}${branch ? ` branch '${branch}'` : ''} can never succeed: the name collides with an existing branch (git can't hold both 'a' and 'a/b'); choose another branch-template or base branch (${detail})`;
     case 'race':

@@ -25,6 +25,7 @@ describe('classifyGitFailure (texts as git 2.39 prints them with LC_ALL=C)', () 
     ["error: cannot lock ref 'refs/heads/x': 'refs/heads/x/y' exists; cannot create 'refs/heads/x'", 'ref-conflict'],
     ["error: cannot lock ref 'refs/remotes/origin/a': there are still refs under 'refs/remotes/origin/a'", 'ref-conflict'],
     ["fatal: unable to access 'http://127.0.0.1:1/a.git/': Operation too slow. Less than 1 bytes/sec transferred the last 60 seconds", 'transient'],
+    ["fatal: unable to access 'http://h/g.git/': The requested URL returned error: 302", 'redirect'],
     ['fatal: something new', 'other'],
     ['', 'transient'],
     ['  \n', 'transient'],
