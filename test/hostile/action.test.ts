@@ -2,6 +2,9 @@
 // (workflow commands), GITHUB_OUTPUT, the job summary, and the GitOps repository afterwards. Issue 13, items 1, 5,
 // 9 and 13.
 import { afterEach, describe, expect, it } from 'vitest';
+import { watch } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanup, runActionBundle, type ActionRun } from '../support/action-runner.js';
 import { createBareRepo, type BareRepo } from '../support/git-fixtures.js';
@@ -80,6 +83,28 @@ describe('the action with a hostile registry', () => {
     expect(result.outputs.operation).toBe('committed');
     expect(result.outputs['commit-sha']).toBe(await repo.head());
     expect(result.stdout).toMatch(/^::warning::the job summary could not be written \(ENOSPC\); the committed result above stands$/m);
+  });
+});
+
+describe('the action outside a runner, without RUNNER_TEMP (item 14)', () => {
+  it('works in a fresh private folder, never at a fixed path another user could plant a symlink at', async () => {
+    const { registry, repo } = await setup('ok');
+    const root = await mkdtemp(join(tmpdir(), 'digestpin-plant-'));
+    done.push(() => rm(root, { recursive: true, force: true }));
+    const attacker = join(root, 'attacker');
+    await mkdir(attacker);
+    await symlink(attacker, join(root, 'digestpin'));
+    // Anything created in the attacker's folder, even for a moment, is seen.
+    const seen: string[] = [];
+    const watcher = watch(attacker, (_event, name) => seen.push(String(name)));
+    done.push(() => watcher.close());
+    const result = await run({ 'gitops-repository': repo.path, 'image-ref': `${registry.host}/app:v1` }, { RUNNER_TEMP: '', TMPDIR: root });
+    expect(result.errors).toEqual([]);
+    expect(result.outputs.operation).toBe('committed');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toEqual([]);
+    expect(await readdir(attacker)).toEqual([]);
+    expect((await readdir(root)).sort()).toEqual(['attacker', 'digestpin']);
   });
 });
 
