@@ -19,7 +19,8 @@ const HELP = `usage: digestpin resolve REF [options]
 
 Prints the digest the registry serves for REF (host[:port]/path/name[:tag][@digest]).
 A multi-platform image resolves to its index digest, as pushed. No tag means :latest, as in docker;
-with @digest, the registry is asked for that digest (one request proves it holds it).
+with @digest, the registry is asked for that digest (one request proves it holds it). What is printed
+is the digest of the content the registry served, never only its Docker-Content-Digest header.
 
 options:
   --platform OS/ARCH        print that platform's manifest digest instead of the index digest
