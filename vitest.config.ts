@@ -16,7 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/hostile/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

@@ -7,6 +7,8 @@ import { registerSecret } from './runtime/secrets.js';
 import { validatePlatforms } from './buildx/buildx-args.js';
 import { isPlatformString, isValidDigest, isValidDomain, isValidRepositoryPath, isValidTag, parseAliases, parseReference } from './registry/reference.js';
 import { targetFromSpec } from './values/target-spec.js';
+import { isGitHubRepository } from './gitops/select.js';
+import { checkRemoteUrl } from './gitops/git/remote-url.js';
 import type { BuildSpec, DigestpinRequest, ImageSource, PinSpec } from './request.js';
 import { policyFromInputs } from './verify/policy.js';
 
@@ -162,6 +164,8 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
 
   const repository = getInput(env, 'gitops-repository');
   if (!repository) throw new InputError('gitops-repository', "is required: 'owner/name' on GitHub, or a git URL or path");
+  // Parsed now, before anything is logged: its credentials become secrets, unsafe ones and bad URLs fail here.
+  if (!isGitHubRepository(repository)) checkRemoteUrl(repository, 'gitops-repository');
   const environment = getInput(env, 'environment');
   if (!environment) throw new InputError('environment', 'is required, e.g. dev');
   if (!SERVICE.test(environment)) throw new InputError('environment', `'${environment}' may hold only letters, digits, '.', '_' and '-'`);

@@ -7,6 +7,7 @@ import type { Logger } from '../runtime/logger.js';
 import { readInputs } from '../inputs.js';
 import type { PipelineResult } from '../promote/pipeline.js';
 import { runWithRealDeps } from '../promote/real-deps.js';
+import { createPrivateDir } from '../runtime/temp-dir.js';
 import { operationText } from '../report/summary.js';
 import { parseCommandArgs } from './args.js';
 import { jsonOutputs } from './json-output.js';
@@ -135,7 +136,14 @@ export async function runPipelineCommand(command: PipelineCommand, argv: string[
     const shown = flag ? (typed[flag] ?? `--${flag}`) : error.context.input!;
     throw new InputError(shown, error.message.replace(/^input '[^']+': /, ''));
   }
-  const result = await runWithRealDeps(request, io.logger);
+  // A fresh owner-only folder per run (mkdtemp), never a fixed path another user could plant a symlink at.
+  const temp = await createPrivateDir();
+  let result: PipelineResult;
+  try {
+    result = await runWithRealDeps({ ...request, run: { ...request.run, tempDir: temp.path } }, io.logger);
+  } finally {
+    await temp.remove();
+  }
   io.stdout(json ? JSON.stringify(jsonOutputs(result, request.gitops.dryRun), null, 2) : renderHuman(result, request.gitops.dryRun));
   return 0;
 }

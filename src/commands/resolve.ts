@@ -19,7 +19,8 @@ const HELP = `usage: digestpin resolve REF [options]
 
 Prints the digest the registry serves for REF (host[:port]/path/name[:tag][@digest]).
 A multi-platform image resolves to its index digest, as pushed. No tag means :latest, as in docker;
-with @digest, the registry is asked for that digest (one request proves it holds it).
+with @digest, the registry is asked for that digest (one request proves it holds it). What is printed
+is the digest of the content the registry served, never only its Docker-Content-Digest header.
 
 options:
   --platform OS/ARCH        print that platform's manifest digest instead of the index digest
@@ -91,6 +92,8 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
     platform: values.platform,
     labels: Boolean(values.labels || values.json),
     describe: Boolean(values.json),
+    // What is printed must have been hashed: a HEAD's digest header is only the server's word.
+    verifyContent: true,
   });
   if (!values.json) {
     const labels = Object.entries(resolution.labels ?? {}).map(([k, v]) => `${k}=${v}`);

@@ -1,7 +1,6 @@
 // Registry authentication, pure parts: WWW-Authenticate parsing, the token request, where credentials may go,
 // and a token cache per (realm, service, scope). Every secret made here (base64 pair, token) is registered.
-import { registerSecret } from '../runtime/secrets.js';
-import { isLoopback } from './reference.js';
+import { registerIssuedSecret, registerSecret } from '../runtime/secrets.js';
 import type { Credentials } from './types.js';
 
 export interface Challenge {
@@ -46,24 +45,7 @@ export function tokenUrl(challenge: Challenge, scope: string): URL {
   return url;
 }
 
-/** Last two labels of a DNS name (auth.docker.io and registry-1.docker.io share docker.io); IPs stay whole. */
-function site(hostname: string): string {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (/^[\d.]+$/.test(host) || host.includes(':')) return host;
-  return host.split('.').slice(-2).join('.');
-}
-
-/**
- * May credentials for `registryHost` be sent to this token realm? Only over https to the registry's own site
- * (same host or same parent domain, as Docker Hub and GitLab use), or over http to a loopback realm when the
- * registry itself is loopback (tests, local stacks). Anything else could hand the password to a stranger.
- */
-export function realmMayReceiveCredentials(realm: URL, registryHost: string): boolean {
-  const registryName = new URL(`http://${registryHost}`).hostname;
-  if (realm.protocol === 'http:') return isLoopback(realm.host) && isLoopback(registryHost);
-  if (realm.protocol !== 'https:') return false;
-  return site(realm.hostname) === site(registryName);
-}
+export { realmMayReceiveCredentials } from './realm.js';
 
 /** `Basic base64(user:pass)`, with the password and the pair registered as secrets. */
 export function basicAuthorization(credentials: Credentials): string {
@@ -80,11 +62,15 @@ export interface TokenResponse {
   issued_at?: string;
 }
 
-/** Picks `token` or `access_token` (ACR and OAuth-style servers send only the latter); registers it. */
+/**
+ * Picks `token` or `access_token` (ACR and OAuth-style servers send only the latter). The server chose it, so it
+ * is registered as an issued secret: masked in logs, never in outputs (a token `sha256` must not blank digests).
+ * A token must be one header-safe word: anything else could split the Authorization header.
+ */
 export function readToken(response: TokenResponse): { token: string; expiresInMs: number } | undefined {
   const token = response.token || response.access_token;
-  if (!token) return undefined;
-  registerSecret(token);
+  if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) return undefined;
+  registerIssuedSecret(token);
   // The distribution spec says a missing expires_in means 60 s.
   const seconds = typeof response.expires_in === 'number' && response.expires_in > 0 ? response.expires_in : 60;
   return { token, expiresInMs: seconds * 1000 };

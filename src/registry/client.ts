@@ -1,8 +1,10 @@
 // The registry client: resolves a tag (one HEAD) or verifies a digest (one HEAD on /manifests/<digest>) over the
 // OCI Distribution API, fetching bodies only when asked for platforms, labels or a content check.
 import { RegistryError } from '../runtime/errors.js';
+import { quoteServerText } from '../runtime/log-text.js';
 import { pullScope } from './auth.js';
 import { defaultDockerConfigPath, findCredentials, loadDockerConfig, type DockerConfigCredentials } from './docker-config.js';
+import { BODY_LIMITS, discardBody, readCapped, readErrorText } from './body.js';
 import { describeManifest, type FetchContext } from './describe.js';
 import { digestOf, kindOf, MANIFEST_ACCEPT, parseManifest } from './manifest.js';
 import { apiHost, formatReference, isLoopback, isValidDigest, toReference } from './reference.js';
@@ -79,7 +81,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     if (!wantBody) {
       // One HEAD answers when the registry names the digest (or the caller did) and the media type is known.
       const head = await fetchManifest(ctx, target, 'HEAD');
-      await head.arrayBuffer().catch(() => undefined);
+      await discardBody(head);
       const header = head.headers.get('docker-content-digest');
       const known = isDigest ? target : header && isValidDigest(header) ? header : undefined;
       const mediaType = mediaTypeOf(head);
@@ -104,7 +106,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
         counter: ctx.counter,
       });
       if (response.status === 200) return response;
-      const text = method === 'GET' ? await response.text().catch(() => '') : (await response.arrayBuffer().catch(() => undefined), '');
+      const text = method === 'GET' ? await readErrorText(response) : (await discardBody(response), '');
       if (response.status === 404 && waited < windowMs) {
         const delay = notFoundDelay(attempt, windowMs - waited);
         options.logger?.debug(`${ctx.image}: not found yet at ${reached}; retrying in ${delay} ms (right after a push)`);
@@ -145,12 +147,12 @@ function mediaTypeOf(response: Response): string {
 
 /** Reads a fetched manifest: its checked digest and its parsed content. */
 async function readManifest(response: Response, asked: string | undefined, ctx: LookupContext) {
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = await readCapped(response, BODY_LIMITS.manifest, ctx.image, 'manifest');
   const digest = checkedDigest(bytes, response.headers.get('docker-content-digest'), asked, ctx.image, ctx.reached);
   try {
     return { digest, parsed: parseManifest(new TextDecoder().decode(bytes), mediaTypeOf(response)) };
   } catch {
-    const type = mediaTypeOf(response) || 'no content type';
+    const type = mediaTypeOf(response) ? quoteServerText(mediaTypeOf(response)) : 'no content type';
     throw new RegistryError(`${ctx.image}: ${ctx.reached} served a manifest that is not JSON (${type})`, ctx.image);
   }
 }
@@ -159,7 +161,7 @@ async function readManifest(response: Response, asked: string | undefined, ctx: 
 async function repositoryExists(ctx: FetchContext): Promise<boolean | undefined> {
   const path = `/v2/${ctx.repository}/tags/list?n=1`;
   const response = await ctx.request({ method: 'GET', path, scope: ctx.scope, image: ctx.image, counter: ctx.counter });
-  await response.arrayBuffer().catch(() => undefined);
+  await discardBody(response);
   return response.status === 200 ? true : response.status === 404 ? false : undefined;
 }
 

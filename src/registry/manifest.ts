@@ -62,11 +62,15 @@ export function parseManifest(body: string, headerType?: string | null): ParsedM
   } catch {
     throw new Error('the manifest is not JSON');
   }
-  const mediaType = (kindOf(headerType) ? headerType!.split(';')[0]!.trim() : json.mediaType) ?? '';
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('the manifest is not a JSON object');
+  // Only a type digestpin knows is kept: the body's own field is the server's free text.
+  const mediaType = kindOf(headerType) ? headerType!.split(';')[0]!.trim() : kindOf(json.mediaType) ? json.mediaType! : '';
   const kind = kindOf(mediaType) ?? (Array.isArray(json.manifests) ? 'index' : 'manifest');
-  const manifests = kind === 'index' ? (json.manifests ?? []).filter((d) => !isAttestation(d)) : [];
+  const isObject = (d: unknown): d is Descriptor => typeof d === 'object' && d !== null && !Array.isArray(d);
+  const entries = Array.isArray(json.manifests) ? json.manifests : [];
+  const manifests = kind === 'index' ? entries.filter((d) => !isObject(d) || !isAttestation(d)) : [];
   const fallbackType = kind === 'index' ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
-  return { kind, mediaType: mediaType || fallbackType, manifests, config: json.config };
+  return { kind, mediaType: mediaType || fallbackType, manifests, config: isObject(json.config) ? json.config : undefined };
 }
 
 /** `linux/arm64/v8` and `linux/arm64` name the same platform, as in containerd's normalisation. */

@@ -11,6 +11,7 @@ import {
   type Challenge,
   type TokenResponse,
 } from './auth.js';
+import { BODY_LIMITS, discardBody, readCapped } from './body.js';
 import type { Send } from './transport.js';
 import type { Credentials } from './types.js';
 
@@ -59,8 +60,8 @@ async function fetchToken(
   if (target.credentials) {
     if (!realmMayReceiveCredentials(url, target.host)) {
       throw new RegistryError(
-        `${req.image}: ${target.host} asks for credentials at token realm ${url.origin}, which is not https on ` +
-          `${target.host}'s domain; digestpin does not send credentials there`,
+        `${req.image}: ${target.host} asks for credentials at token realm ${url.origin}, which is neither https on ` +
+          `${target.host} itself nor a token host documented for that registry; digestpin does not send credentials there`,
         req.image,
         401,
       );
@@ -68,8 +69,8 @@ async function fetchToken(
     headers.authorization = basicAuthorization(target.credentials);
   }
   const response = await send({ method: 'GET', url, headers, image: req.image, counter: req.counter });
-  const text = await response.text();
   if (response.status === 401 || response.status === 403) {
+    await discardBody(response);
     throw new RegistryError(
       target.credentials
         ? `${req.image}: the token server ${url.origin} refused the credentials for ${target.host} (HTTP ${response.status})`
@@ -80,6 +81,9 @@ async function fetchToken(
     );
   }
   let parsed: ReturnType<typeof readToken>;
+  const text = response.ok
+    ? Buffer.from(await readCapped(response, BODY_LIMITS.token, req.image, 'token reply')).toString('utf8')
+    : (await discardBody(response), '');
   try {
     parsed = response.ok ? readToken(JSON.parse(text) as TokenResponse) : undefined;
   } catch {
@@ -127,7 +131,7 @@ export function createSession(send: Send, target: SessionTarget, state: AuthStat
       if (auth) headers.authorization = auth;
       const response = await send({ method: req.method, url, headers, image: req.image, counter: req.counter });
       if (response.status !== 401) return response;
-      await response.arrayBuffer().catch(() => undefined);
+      await discardBody(response);
       const challenge = parseChallenges(response.headers.get('www-authenticate')).find(
         (c) => c.scheme === 'bearer' || c.scheme === 'basic',
       );

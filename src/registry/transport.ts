@@ -1,7 +1,9 @@
 // One HTTP attempt loop for registry calls: per-request timeout, bounded retries on 429/5xx/timeouts/network
 // errors (retry-after honoured), and a request counter for benchmarks. Knows nothing of auth or manifests.
+// The timeout covers the body too (the signal stays on the response), so a stalled body ends in body.ts.
 import { RegistryError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
+import { describeReadFailure, discardBody, rememberRequest } from './body.js';
 import { isRetryableStatus, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
 
 export interface TransportOptions {
@@ -24,12 +26,11 @@ export interface SendRequest {
 
 export type Send = (request: SendRequest) => Promise<Response>;
 
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out';
+function describeNetworkError(error: unknown, timeoutMs: number): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  if (cause?.code) return cause.code;
-  if (cause?.message) return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  // fetch wraps the socket's error; its code (ECONNREFUSED, ...) says more than "fetch failed".
+  if (cause?.code && cause.code !== 'ECONNRESET' && cause.code !== 'UND_ERR_SOCKET') return cause.code;
+  return describeReadFailure(cause?.code ? cause : error, timeoutMs);
 }
 
 export function createTransport(options: TransportOptions): Send {
@@ -48,9 +49,9 @@ export function createTransport(options: TransportOptions): Send {
           signal: AbortSignal.timeout(options.timeoutMs),
         });
       } catch (error) {
-        failure = describeNetworkError(error);
-        if (failure === 'timed out') failure = `timed out after ${options.timeoutMs} ms`;
+        failure = describeNetworkError(error, options.timeoutMs);
       }
+      if (response) rememberRequest(response, { request: where, host: request.url.host, timeoutMs: options.timeoutMs });
       if (response && !isRetryableStatus(response.status)) return response;
       if (attempt >= retry.maxRetries) {
         if (response) return response;
@@ -62,8 +63,8 @@ export function createTransport(options: TransportOptions): Send {
       const retryAfter = response ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
       const delay = retryDelay(attempt, retryAfter, retry);
       logger?.debug(`${where}: ${response ? `HTTP ${response.status}` : failure}; retry ${attempt + 1} in ${delay} ms`);
-      // Drain the body so the connection can be reused.
-      await response?.arrayBuffer().catch(() => undefined);
+      // Cancelled, not drained: the body of a 503 may never end.
+      if (response) await discardBody(response);
       await options.sleep(delay);
     }
   };

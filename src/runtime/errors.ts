@@ -67,5 +67,6 @@ export class ExecError extends DigestpinError {
 /** One line, for `::error::` and CLI stderr. Never includes a stack. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  // A carriage return or a Unicode line separator breaks a line as surely as a newline does.
+  return text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ').trim();
 }

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { ExecError } from './errors.js';
 import type { Logger } from './logger.js';
-import { redact } from './secrets.js';
+import { redactLog } from './secrets.js';
 
 export interface ExecOptions {
   cwd?: string;
@@ -31,7 +31,7 @@ function quote(arg: string): string {
 }
 
 export function formatCommand(file: string, args: readonly string[]): string {
-  return redact([file, ...args].map(quote).join(' '));
+  return redactLog([file, ...args].map(quote).join(' '));
 }
 
 export const exec: Exec = async (file, args, options = {}) => {
@@ -66,8 +66,8 @@ export const exec: Exec = async (file, args, options = {}) => {
       : result.exitCode === undefined
         ? (result.originalMessage ?? 'could not start')
         : `exited with ${result.exitCode}`;
-    const tail = redact(out.stderr.trim().split('\n').slice(-3).join(' ').trim());
-    throw new ExecError(`${formatCommand(file, args)} ${reason}${tail ? `: ${tail}` : ''}`, result.exitCode, redact(out.stderr));
+    const tail = redactLog(out.stderr.trim().split('\n').slice(-3).join(' ').trim());
+    throw new ExecError(`${formatCommand(file, args)} ${reason}${tail ? `: ${tail}` : ''}`, result.exitCode, redactLog(out.stderr));
   }
   return out;
 };

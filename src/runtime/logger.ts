@@ -1,6 +1,10 @@
 // The logging interface every phase uses. The action backs it with @actions/core (groups, annotations,
-// masking); the CLI writes plain lines to stderr. Every line is redacted first.
-import { redact } from './secrets.js';
+// masking); the CLI writes plain lines to stderr. Every line is redacted and made inert first.
+import { inertText } from './log-text.js';
+import { redactLog } from './secrets.js';
+
+// Redacted (user secrets and server-issued tokens), then made inert: no line can act as a command.
+const safe = (text: string) => inertText(redactLog(text));
 
 export interface AnnotationProps {
   file?: string;
@@ -34,14 +38,14 @@ export function streamLogger(options: StreamLoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const where = (p?: AnnotationProps) => (p?.file ? `${p.file}${p.startLine ? `:${p.startLine}` : ''}: ` : '');
   return {
-    info: (m) => write(redact(m)),
+    info: (m) => write(safe(m)),
     debug: (m) => {
-      if (options.verbose) write(redact(`debug: ${m}`));
+      if (options.verbose) write(safe(`debug: ${m}`));
     },
-    warning: (m, p) => write(redact(`warning: ${where(p)}${m}`)),
-    error: (m, p) => write(redact(`error: ${where(p)}${m}`)),
+    warning: (m, p) => write(safe(`warning: ${where(p)}${m}`)),
+    error: (m, p) => write(safe(`error: ${where(p)}${m}`)),
     group: async (name, fn) => {
-      write(redact(`== ${name}`));
+      write(safe(`== ${name}`));
       return fn();
     },
   };

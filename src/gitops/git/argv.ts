@@ -56,9 +56,13 @@ export function gitLabPushOptions(base: string, title: string, pr: PullRequestOp
   return options;
 }
 
-/** GitLab prints `View merge request for BRANCH:` then the URL; older versions the same with `remote:` prefixes. */
+/**
+ * GitLab prints `View merge request for BRANCH:` then the URL; older versions the same with `remote:` prefixes.
+ * The server wrote it and it goes into outputs and the summary's Markdown, so only a plain http(s) URL of
+ * host, port and path characters is taken (no quotes, brackets, parentheses or `::`).
+ */
 export function parseMergeRequest(output: string): { url: string; number: number } | undefined {
-  const match = /(https?:\/\/\S+\/-\/merge_requests\/(\d+))/.exec(output);
+  const match = /(?:^|\s)(https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[A-Za-z0-9._~%/-]*?\/-\/merge_requests\/(\d{1,12}))(?=\s|$)/m.exec(output);
   return match?.[1] && match[2] ? { url: match[1], number: Number(match[2]) } : undefined;
 }
 

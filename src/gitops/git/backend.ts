@@ -16,7 +16,7 @@ import type { Logger } from '../../runtime/logger.js';
 import type { ChangedFile, FileEdit, FileEditResult, GitOpsBackend, PromotionRequest, PromotionResult } from '../types.js';
 import { checkTargetPath, gitLabPushOptions, parseMergeRequest, pushArgs, type PushPlan } from './argv.js';
 import { backoffDelay, nextRetry, type RetryState } from './backoff.js';
-import { classifyGitFailure, GitCommandError, gitDetail, gitFailureMessage, pushRejection, RETRYABLE } from './failure.js';
+import { classifyGitFailure, GitCommandError, gitDetail, gitFailureMessage, pushRejection, refConflict, RETRYABLE } from './failure.js';
 import { redact } from '../../runtime/secrets.js';
 import { parseRemote } from './remote.js';
 import { createGitSession, DEFAULT_IDENTITY, type GitIdentity, type GitSession } from './session.js';
@@ -33,6 +33,8 @@ export interface GitBackendOptions {
   sleep?: (ms: number) => Promise<void>;
   /** [0, 1) source for the backoff jitter. */
   random?: () => number;
+  /** Seconds without progress before an http(s) transfer is abandoned as stalled (default 60). */
+  stallSeconds?: number;
   /** Use GitLab merge-request push options (default: when the host name contains `gitlab`). */
   gitlab?: boolean;
 }
@@ -42,6 +44,14 @@ interface Context {
   request: PromotionRequest;
   paths: string[];
   options: GitBackendOptions;
+  /**
+   * Commits this run has tried to push, with the files they changed. A push whose acknowledgement was lost (the
+   * connection dropped after the server updated the ref) looks like a failure; the next attempt finds one of
+   * these at the remote head and reports it as this run's own commit instead of `unchanged`.
+   */
+  pushed: Map<string, ChangedFile[]>;
+  /** The promotion branch existed before this run's first push (GitLab: `updated` rather than `created`). */
+  branchExisted?: boolean;
 }
 
 export function createGitBackend(options: GitBackendOptions): GitOpsBackend {
@@ -58,19 +68,20 @@ async function promoteWithGit(options: GitBackendOptions, request: PromotionRequ
   await mkdir(options.workDir, { recursive: true });
   const root = await mkdtemp(join(options.workDir, 'digestpin-git-'));
   const session = createGitSession(options.exec ?? defaultExec, options.logger, remote, join(root, 'repo'),
-    options.identity ?? DEFAULT_IDENTITY);
-  const ctx: Context = { session, request, paths, options };
+    options.identity ?? DEFAULT_IDENTITY, options.stallSeconds);
+  const ctx: Context = { session, request, paths, options, pushed: new Map() };
   let cloned = false;
   try {
     const result = await withRetries(ctx, async () => {
       // The first attempt clones (again, if a dropped connection broke the clone); later ones fetch the new head.
-      if (cloned) await refreshBase(session, request.baseBranch);
+      let head: string;
+      if (cloned) head = await refreshBase(session, request.baseBranch);
       else {
         await rm(session.dir, { recursive: true, force: true });
-        await cloneSparse(session, request.baseBranch, paths);
+        head = await cloneSparse(session, request.baseBranch, paths);
         cloned = true;
       }
-      return request.mode === 'direct' ? directAttempt(ctx) : branchAttempt(ctx);
+      return request.mode === 'direct' ? directAttempt(ctx, head) : branchAttempt(ctx);
     });
     return { ...result, calls: session.calls };
   } finally {
@@ -138,12 +149,15 @@ async function commitChanges(ctx: Context, changed: ChangedFile[]) {
   return commitTargets(ctx.session, changed.map((f) => f.path), commitMessage);
 }
 
-async function directAttempt(ctx: Context): Promise<Attempt> {
+async function directAttempt(ctx: Context, head: string): Promise<Attempt> {
   const { session, request } = ctx;
+  const landed = ctx.pushed.get(head);
+  if (landed) return ownCommit(ctx, head, request.baseBranch, landed);
   const changedFiles = await applyEdits(ctx);
   if (changedFiles.length === 0) return { operation: 'unchanged', changedFiles };
   if (request.dryRun) return { operation: 'none', changedFiles };
   const { commit } = await commitChanges(ctx, changedFiles);
+  ctx.pushed.set(commit, changedFiles);
   await push(session, commit, { branch: request.baseBranch });
   ctx.options.logger.info(`pushed ${commit.slice(0, 12)} to ${session.remote.display} branch '${request.baseBranch}'`);
   return { operation: 'committed', commitSha: commit, changedFiles };
@@ -152,6 +166,9 @@ async function directAttempt(ctx: Context): Promise<Attempt> {
 async function branchAttempt(ctx: Context): Promise<Attempt> {
   const { session, request, options } = ctx;
   const existing = await fetchRemoteBranch(session, request.branch);
+  const landed = existing && ctx.pushed.get(existing.commit);
+  if (landed) return ownCommit(ctx, existing.commit, request.branch, landed);
+  ctx.branchExisted ??= Boolean(existing);
   const changedFiles = await applyEdits(ctx);
   if (changedFiles.length === 0) {
     if (existing) options.logger.info(`'${request.baseBranch}' already holds this pin; branch '${request.branch}' on ${session.remote.display} is left as it is (close its merge request by hand if it is stale)`);
@@ -162,6 +179,7 @@ async function branchAttempt(ctx: Context): Promise<Attempt> {
   if (existing?.tree === tree) return { operation: 'unchanged', changedFiles, branch: request.branch, commitSha: existing.commit };
   const { title } = request.describe(changedFiles);
   const gitlab = session.remote.gitlab ? gitLabPushOptions(request.baseBranch, title, request.pullRequest) : undefined;
+  ctx.pushed.set(commit, changedFiles);
   const output = await push(session, commit, { branch: request.branch, lease: existing?.commit ?? '', pushOptions: gitlab });
   const result: Attempt = { operation: 'committed', commitSha: commit, changedFiles, branch: request.branch };
   if (!gitlab) {
@@ -172,12 +190,24 @@ async function branchAttempt(ctx: Context): Promise<Attempt> {
   return { ...result, operation: existing ? 'updated' : 'created', pullRequestUrl: mr?.url, pullRequestNumber: mr?.number };
 }
 
+/** The remote holds a commit this run pushed though git reported a failure: the acknowledgement was lost. */
+function ownCommit(ctx: Context, commit: string, branch: string, changedFiles: ChangedFile[]): Attempt {
+  const { session, request, options } = ctx;
+  options.logger.info(`${session.remote.display} branch '${branch}' already holds ${commit.slice(0, 12)}, this run's own commit: the push landed though its acknowledgement was lost`);
+  if (request.mode === 'direct') return { operation: 'committed', commitSha: commit, changedFiles };
+  const operation = session.remote.gitlab ? (ctx.branchExisted ? 'updated' : 'created') : 'committed';
+  return { operation, commitSha: commit, changedFiles, branch };
+}
+
 /** Push; a rejection (porcelain `!` line) or failure becomes a classified GitCommandError. Returns git's output. */
 async function push(session: GitSession, commit: string, plan: PushPlan): Promise<string> {
   const result = await session.run(pushArgs(commit, plan), { network: true, allowFailure: true });
   const output = `${result.stderr}\n${result.stdout}`;
   if (result.exitCode === 0) return output;
   const rejection = pushRejection(result.stdout);
+  // A name collision hides behind the porcelain's "failed to update ref", which otherwise reads as a race.
+  const conflict = refConflict(output);
+  if (conflict) throw new GitCommandError('ref-conflict', gitFailureMessage('ref-conflict', { operation: 'push', remote: session.remote.display, branch: plan.branch }, redact(conflict)));
   const kind = classifyGitFailure(rejection ?? output);
   // A hook's own words ("remote: You are not allowed to push to protected branches") say more than "declined".
   const said = result.stderr.split('\n').filter((l) => /^remote:\s*\S/.test(l)).map((l) => l.replace(/^remote:\s*/, '').trim());

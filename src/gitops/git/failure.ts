@@ -5,6 +5,8 @@ import { redact } from '../../runtime/secrets.js';
 
 export type GitFailureKind =
   | 'race' // someone else moved the ref: fetch, re-apply, retry
+  | 'redirect' // an http(s) remote with credentials answered with a redirect, which git is told not to follow
+  | 'ref-conflict' // the branch name collides with an existing branch (`a` beside `a/b`): no retry can help
   | 'rejected' // the remote refused the push (a hook, a protected branch): maybe transient, retried a little
   | 'transient' // the connection dropped or the server failed: retried a little
   | 'auth'
@@ -13,15 +15,26 @@ export type GitFailureKind =
   | 'unreachable'
   | 'other';
 
+/** `'refs/heads/main' exists; cannot create 'refs/heads/main/dev/agents'` (files backend) and its variants. */
+const REF_CONFLICT = /'(refs\/[^']+)' exists; cannot create '(refs\/[^']+)'|there are still refs under '(refs\/[^']+)'|blocking reference '(refs\/[^']+)'/i;
+
 const PATTERNS: Array<[GitFailureKind, RegExp]> = [
+  ['ref-conflict', REF_CONFLICT],
+  ['redirect', /returned error: 30[0-8]\b/],
   ['branch-missing', /Remote branch \S+ not found in upstream|couldn't find remote ref|cloned an empty repository/i],
   ['auth', /Authentication failed|could not read (Username|Password)|Permission denied \(|returned error: 40[13]|HTTP 40[13]|access denied|not authorized|Invalid username or password/i],
   ['not-found', /does not appear to be a git repository|repository '[^']*' not found|Repository not found|returned error: 404|HTTP 404|project you were looking for could not be found/i],
   ['race', /non-fast-forward|fetch first|stale info|incorrect old value|cannot lock ref|failed to lock|failed to update ref|but expected|reference already exists/i],
   ['rejected', /hook declined|remote rejected|pre-receive|protected branch/i],
   ['unreachable', /Could not resolve host|Connection refused|Failed to connect|No route to host|Network is unreachable|unable to look up|Name or service not known/i],
-  ['transient', /early EOF|hung up|RPC failed|returned error: 5\d\d|HTTP 5\d\d|unexpected disconnect|Connection reset|timed out|index-pack failed|transfer closed|SSL_read|gnutls/i],
+  ['transient', /early EOF|Operation too slow|hung up|RPC failed|returned error: 5\d\d|HTTP 5\d\d|unexpected disconnect|Connection reset|timed out|index-pack failed|transfer closed|SSL_read|gnutls/i],
 ];
+
+/** The conflict line, when git's output holds one: it says more than the porcelain `failed to update ref`. */
+export function refConflict(output: string): string | undefined {
+  const line = output.split('\n').find((l) => REF_CONFLICT.test(l));
+  return line?.replace(/^remote:\s*/, '').replace(/^error:\s*/, '').trim();
+}
 
 export function classifyGitFailure(output: string): GitFailureKind {
   // A network command that failed without a word (killed, or the connection died before git could say
@@ -75,6 +88,10 @@ export function gitFailureMessage(kind: GitFailureKind, ctx: FailureContext, det
       return `branch '${branch ?? '?'}' does not exist on ${remote}: create it or pass the right base branch`;
     case 'unreachable':
       return `could not reach git remote ${remote} for ${operation}: ${detail}`;
+    case 'redirect':
+      return `git ${operation} on ${remote} was redirected (${detail.match(/30\d/)?.[0] ?? 'HTTP 3xx'}) and the redirect was not followed (it is turned off for a remote with credentials, so they can't reach another server): give the URL it redirects to`;
+    case 'ref-conflict':
+      return `git ${operation} to ${remote}${branch ? ` branch '${branch}'` : ''} can never succeed: the name collides with an existing branch (git can't hold both 'a' and 'a/b'); choose another branch-template or base branch (${detail})`;
     case 'race':
       return `git ${operation} to ${remote}${branch ? ` branch '${branch}'` : ''} lost a race with another writer: ${detail}`;
     case 'rejected':

@@ -3,6 +3,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerSecret } from '../../runtime/secrets.js';
+import { checkRemoteUrl, type RemoteCredentials } from './remote-url.js';
 
 export interface GitRemote {
   /** What git is given: never contains credentials. */
@@ -27,6 +28,8 @@ export interface RemoteOptions {
   cwd?: string;
   /** The process environment, to append to an existing GIT_CONFIG_COUNT (default: process.env). */
   baseEnv?: Record<string, string | undefined>;
+  /** Input named in errors (default `gitops-repository`). */
+  input?: string;
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -36,6 +39,7 @@ export const LOCAL_UPLOAD_PACK = 'git -c uploadpack.allowFilter=true upload-pack
 export function parseRemote(remote: string, options: RemoteOptions = {}): GitRemote {
   const trimmed = remote.trim();
   if (SCHEME.test(trimmed)) return parseUrlRemote(trimmed, options);
+  checkRemoteUrl(trimmed, options.input);
   const scp = SCP_LIKE.exec(trimmed);
   if (scp && !isAbsolute(trimmed)) {
     return { url: trimmed, display: trimmed, env: {}, gitlab: options.gitlab ?? isGitLabHost(scp[1] ?? '') };
@@ -46,38 +50,37 @@ export function parseRemote(remote: string, options: RemoteOptions = {}): GitRem
 }
 
 function parseUrlRemote(remote: string, options: RemoteOptions): GitRemote {
+  // The same check the inputs made: unsafe credentials are refused, the rest registered as secrets.
+  const checked = checkRemoteUrl(remote, options.input);
   const parsed = new URL(remote);
-  const user = decodeURIComponent(parsed.username);
-  const password = decodeURIComponent(parsed.password);
   parsed.username = '';
   parsed.password = '';
   const url = parsed.href;
   const gitlab = options.gitlab ?? isGitLabHost(parsed.hostname);
   if (parsed.protocol === 'file:') return { url, display: url, env: {}, uploadPack: LOCAL_UPLOAD_PACK, gitlab };
-  const http = parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  if (!http || (!user && !password)) {
-    // ssh://user@host keeps its user: it is a login name, not a secret.
-    return { url: http ? url : remote, display: http ? url : remote, env: {}, gitlab };
-  }
-  return { url, display: url, env: authEnv(parsed, user, password, options.baseEnv ?? process.env), gitlab };
+  if (!checked.credentials) return { url: checked.display, display: checked.display, env: {}, gitlab };
+  return { url, display: url, env: authEnv(parsed, checked.credentials, options.baseEnv ?? process.env), gitlab };
 }
 
 /**
  * Credentials go in `http.<origin>/.extraHeader` through GIT_CONFIG_* environment variables: not in argv (which
- * other users can read in `ps`), not in a file, and scoped to this origin so a redirect elsewhere doesn't get them.
+ * other users can read in `ps`), not in a file. git sends an extra header to wherever a redirect leads, so
+ * `http.followRedirects` is off for this remote: a server that redirects elsewhere gets a failed fetch, not the
+ * header (git's default follows redirects on the first request of each operation).
  */
-function authEnv(url: URL, user: string, password: string, baseEnv: Record<string, string | undefined>) {
-  // A URL with only a user part (`https://TOKEN@host`) carries a token there.
-  registerSecret(password || user);
+function authEnv(url: URL, credentials: RemoteCredentials, baseEnv: Record<string, string | undefined>) {
+  const { user, password } = credentials;
   const pair = `${user}:${password}`;
   registerSecret(pair);
   const header = `Authorization: Basic ${Buffer.from(pair).toString('base64')}`;
   registerSecret(header);
   const index = Number.parseInt(baseEnv.GIT_CONFIG_COUNT ?? '0', 10) || 0;
   return {
-    GIT_CONFIG_COUNT: String(index + 1),
+    GIT_CONFIG_COUNT: String(index + 2),
     [`GIT_CONFIG_KEY_${index}`]: `http.${url.origin}/.extraHeader`,
     [`GIT_CONFIG_VALUE_${index}`]: header,
+    [`GIT_CONFIG_KEY_${index + 1}`]: 'http.followRedirects',
+    [`GIT_CONFIG_VALUE_${index + 1}`]: 'false',
   };
 }
 

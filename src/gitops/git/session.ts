@@ -36,9 +36,11 @@ export interface GitSession {
 
 const NETWORK_TIMEOUT_MS = 10 * 60_000;
 const LOCAL_TIMEOUT_MS = 2 * 60_000;
+/** An http(s) transfer that moves less than a byte a second for this long is a stalled server: abort it. */
+export const DEFAULT_STALL_SECONDS = 60;
 
 export function createGitSession(
-  exec: Exec, logger: Logger, remote: GitRemote, dir: string, identity: GitIdentity,
+  exec: Exec, logger: Logger, remote: GitRemote, dir: string, identity: GitIdentity, stallSeconds = DEFAULT_STALL_SECONDS,
 ): GitSession {
   const env: Record<string, string | undefined> = {
     ...remote.env,
@@ -57,7 +59,10 @@ export function createGitSession(
     GIT_OBJECT_DIRECTORY: undefined,
   };
   const globals = ['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`,
-    '-c', 'advice.detachedHead=false', '-c', 'core.autocrlf=false'];
+    '-c', 'advice.detachedHead=false', '-c', 'core.autocrlf=false',
+    // curl's low-speed limit: a server that stops answering fails in a minute (then is retried a little), not
+    // after the 10-minute process timeout.
+    '-c', 'http.lowSpeedLimit=1', '-c', `http.lowSpeedTime=${stallSeconds}`];
   let calls = 0;
   return {
     remote,

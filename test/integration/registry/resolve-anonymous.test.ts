@@ -165,7 +165,7 @@ describe('digestpin resolve (CLI)', () => {
     const result = await cli(`127.0.0.1:${port}/ameide/agents:dev`);
     expect(result.code).toBe(1);
     expect(result.lines).toEqual([
-      `error: 127.0.0.1:${port}/ameide/agents:dev: could not reach 127.0.0.1:${port} (HEAD http://127.0.0.1:${port}/v2/ameide/agents/manifests/dev): ECONNREFUSED after 4 attempt(s)`,
+      `error: 127.0.0.1:${port}/ameide/agents:dev: could not reach 127.0.0.1:${port} (GET http://127.0.0.1:${port}/v2/ameide/agents/manifests/dev): ECONNREFUSED after 4 attempt(s)`,
     ]);
   });
 

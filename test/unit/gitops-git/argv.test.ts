@@ -49,6 +49,14 @@ describe('parseMergeRequest', () => {
     expect(parseMergeRequest(output)).toEqual({ url: 'https://gitlab.example.com/ops/gitops/-/merge_requests/42', number: 42 });
     expect(parseMergeRequest('To /srv/gitops.git\n*\tabc:refs/heads/b\t[new branch]')).toBeUndefined();
   });
+
+  it.each([
+    'remote:   https://gitlab.example.com/a/-/merge_requests/1)](javascript:alert(1)',
+    'remote:   https://gitlab.example.com/a::warning::x/-/merge_requests/1',
+    'remote:   https://gitlab.example.com/"a"/-/merge_requests/1',
+  ])('takes no URL a server shaped to break out of Markdown or a log line: %s', (output) => {
+    expect(parseMergeRequest(output)).toBeUndefined();
+  });
 });
 
 describe('checkTargetPath', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyGitFailure, gitDetail, gitFailureMessage, pushRejection } from '../../../src/gitops/git/failure.js';
+import { classifyGitFailure, gitDetail, gitFailureMessage, pushRejection, refConflict, RETRYABLE } from '../../../src/gitops/git/failure.js';
 import { backoffDelay, MAX_ATTEMPTS, MAX_DELAY_MS, nextRetry } from '../../../src/gitops/git/backoff.js';
 
 describe('classifyGitFailure (texts as git 2.39 prints them with LC_ALL=C)', () => {
@@ -21,11 +21,25 @@ describe('classifyGitFailure (texts as git 2.39 prints them with LC_ALL=C)', () 
     ["fatal: unable to access 'https://127.0.0.1:1/a.git/': Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server", 'unreachable'],
     ['error: RPC failed; HTTP 502 curl 22 The requested URL returned error: 502\nfatal: the remote end hung up unexpectedly', 'transient'],
     ['fatal: early EOF\nfatal: index-pack failed', 'transient'],
+    ["remote: error: cannot lock ref 'refs/heads/main/dev/agents': 'refs/heads/main' exists; cannot create 'refs/heads/main/dev/agents'", 'ref-conflict'],
+    ["error: cannot lock ref 'refs/heads/x': 'refs/heads/x/y' exists; cannot create 'refs/heads/x'", 'ref-conflict'],
+    ["error: cannot lock ref 'refs/remotes/origin/a': there are still refs under 'refs/remotes/origin/a'", 'ref-conflict'],
+    ["fatal: unable to access 'http://127.0.0.1:1/a.git/': Operation too slow. Less than 1 bytes/sec transferred the last 60 seconds", 'transient'],
+    ["fatal: unable to access 'http://h/g.git/': The requested URL returned error: 302", 'redirect'],
     ['fatal: something new', 'other'],
     ['', 'transient'],
     ['  \n', 'transient'],
   ])('%s -> %s', (text, kind) => {
     expect(classifyGitFailure(text)).toBe(kind);
+  });
+});
+
+describe('ref conflicts (issue 13, item 12)', () => {
+  it('are never retried, and the conflict line is what the message shows', () => {
+    expect(RETRYABLE.has('ref-conflict')).toBe(false);
+    const output = "To http://h/g.git\n!\tabc:refs/heads/main/dev/agents\t[remote rejected] (failed to update ref)\nremote: error: cannot lock ref 'refs/heads/main/dev/agents': 'refs/heads/main' exists; cannot create 'refs/heads/main/dev/agents'        ";
+    expect(refConflict(output)).toBe("cannot lock ref 'refs/heads/main/dev/agents': 'refs/heads/main' exists; cannot create 'refs/heads/main/dev/agents'");
+    expect(refConflict('!\tabc:refs/heads/main\t[rejected] (fetch first)')).toBeUndefined();
   });
 });
 

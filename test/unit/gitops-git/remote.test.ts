@@ -12,16 +12,19 @@ describe('parseRemote', () => {
     expect(remote.gitlab).toBe(true);
     const header = `Authorization: Basic ${Buffer.from('deploy:p@ss-w0rd').toString('base64')}`;
     expect(remote.env).toEqual({
-      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_COUNT: '2',
       GIT_CONFIG_KEY_0: 'http.https://gitlab.example.com:8443/.extraHeader',
       GIT_CONFIG_VALUE_0: header,
+      // A redirect to another origin would carry the header along (issue 13, item 2).
+      GIT_CONFIG_KEY_1: 'http.followRedirects',
+      GIT_CONFIG_VALUE_1: 'false',
     });
     expect(redact(`p@ss-w0rd ${header} ${Buffer.from('deploy:p@ss-w0rd').toString('base64')}`)).not.toMatch(/p@ss|ZGVwbG95/);
   });
 
   it('appends to a GIT_CONFIG_COUNT the environment already uses', () => {
     const remote = parseRemote('https://ghp_token1234@git.example.com/a/b.git', { baseEnv: { GIT_CONFIG_COUNT: '2' } });
-    expect(remote.env.GIT_CONFIG_COUNT).toBe('3');
+    expect(remote.env.GIT_CONFIG_COUNT).toBe('4');
     expect(remote.env.GIT_CONFIG_KEY_2).toBe('http.https://git.example.com/.extraHeader');
     expect(redact('token ghp_token1234')).toBe('token ***');
   });

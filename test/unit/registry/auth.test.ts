@@ -75,6 +75,14 @@ describe('realmMayReceiveCredentials', () => {
     ['http://127.0.0.1:9000/token', 'registry.example.com', false],
     ['https://10.0.0.9/token', '10.0.0.8:5000', false],
     ['ftp://ghcr.io/token', 'ghcr.io', false],
+    // Sharing a parent domain is not enough (issue 13, item 10).
+    ['https://attacker.azurecr.io/oauth2/token', 'myteam.azurecr.io', false],
+    ['https://evil.dkr.ecr.us-east-1.amazonaws.com/token', '123.dkr.ecr.us-east-1.amazonaws.com', false],
+    ['https://attacker.co.uk/token', 'registry.co.uk', false],
+    ['https://evil.docker.io/token', 'registry-1.docker.io', false],
+    ['https://auth.docker.io/token', 'docker.io', true],
+    ['https://myreg.example.com:8443/token', 'myreg.example.com:5000', true],
+    ['https://user:pw@ghcr.io/token', 'ghcr.io', false],
   ])('%s for %s: %s', (realm, host, ok) => {
     expect(realmMayReceiveCredentials(new URL(realm), host)).toBe(ok);
   });

@@ -4,7 +4,7 @@ import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/commands/dispatch.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
-import { redact } from '../../../src/runtime/secrets.js';
+import { redact, redactLog } from '../../../src/runtime/secrets.js';
 import { createRegistryClient } from '../../../src/registry/index.js';
 import { indexHeaders } from './fixtures.js';
 
@@ -36,15 +36,30 @@ describe('masking', () => {
     });
     await client.resolve('reg.example.com/app:v1');
     const leaked = `Authorization: Bearer ${TOKEN}; Basic ${PAIR}; password=${PASSWORD}`;
-    expect(redact(leaked)).toBe('Authorization: Bearer ***; Basic ***; password=***');
+    expect(redactLog(leaked)).toBe('Authorization: Bearer ***; Basic ***; password=***');
+    // The token was issued by the server: logs drop it, outputs and PR text are not rewritten for it.
+    expect(redact(leaked)).toBe(`Authorization: Bearer ${TOKEN}; Basic ***; password=***`);
     expect(logger.lines.length).toBeGreaterThan(0);
     assertClean(logger.lines.join('\n'));
   });
 
+  it('a registry token equal to ordinary output (`sha256`, a digest) redacts no output, commit or summary (item 9)', async () => {
+    const digest = indexHeaders['docker-content-digest'];
+    for (const token of ['sha256', digest]) {
+      nock('https://reg.example.com')
+        .head('/v2/app/manifests/v1').reply(401, '', { 'www-authenticate': 'Bearer realm="https://reg.example.com/token",service="reg"' })
+        .get('/token').query(true).reply(200, { token })
+        .head('/v2/app/manifests/v1').reply(200, '', indexHeaders);
+      const r = await createRegistryClient({ dockerConfigPath: false }).resolve('reg.example.com/app:v1');
+      expect(redact(`digest ${r.digest}`)).toBe(`digest ${digest}`);
+      nock.cleanAll();
+    }
+  });
+
   it('the CLI error for refused credentials names the host, not the secret', async () => {
     nock('https://reg.example.com')
-      .head('/v2/app/manifests/v1').reply(401, '', { 'www-authenticate': 'Basic realm="r"' })
-      .head('/v2/app/manifests/v1').reply(401, '', { 'www-authenticate': 'Basic realm="r"' });
+      .get('/v2/app/manifests/v1').reply(401, '', { 'www-authenticate': 'Basic realm="r"' })
+      .get('/v2/app/manifests/v1').reply(401, '', { 'www-authenticate': 'Basic realm="r"' });
     const logger = memoryLogger();
     const out: string[] = [];
     const code = await runCli(['resolve', 'reg.example.com/app:v1'], {
