@@ -165,7 +165,7 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
   const repository = getInput(env, 'gitops-repository');
   if (!repository) throw new InputError('gitops-repository', "is required: 'owner/name' on GitHub, or a git URL or path");
   // Parsed now, before anything is logged: its credentials become secrets, unsafe ones and bad URLs fail here.
-  if (!isGitHubRepository(repository)) checkRemoteUrl(repository, 'gitops-repository');
+  const repositoryDisplay = isGitHubRepository(repository) ? repository : checkRemoteUrl(repository, 'gitops-repository').display;
   const environment = getInput(env, 'environment');
   if (!environment) throw new InputError('environment', 'is required, e.g. dev');
   if (!SERVICE.test(environment)) throw new InputError('environment', `'${environment}' may hold only letters, digits, '.', '_' and '-'`);
@@ -217,6 +217,7 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
     setRepository: getBoolean(env, 'set-repository'),
     gitops: {
       repository,
+      repositoryDisplay,
       token,
       apiUrl,
       baseBranch: getInput(env, 'base-branch') || 'main',

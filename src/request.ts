@@ -41,6 +41,8 @@ export interface PinSpec {
 
 export interface GitOpsSpec {
   repository: string;
+  /** The repository as logs and errors show it: a URL without its user and password. */
+  repositoryDisplay: string;
   token?: string;
   apiUrl?: string;
   baseBranch: string;

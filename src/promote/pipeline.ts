@@ -175,7 +175,7 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   const asked = target.pins.map(() => requestedTag(request));
   // Before the build, so nothing is built or pushed for a target that can't take the pin.
   const check = await phase(deps, svc, 'Pre-flight', async () => {
-    logger.info(serviceLine(svc, 'start', `checking ${target.pins.map((p) => p.file).join(', ')} in ${request.gitops.repository}`));
+    logger.info(serviceLine(svc, 'start', `checking ${target.pins.map((p) => p.file).join(', ')} in ${request.gitops.repositoryDisplay}`));
     const result = await preflight(await run.backend(), run.pins('', asked), run.gitops, run.source);
     logger.info(serviceLine(svc, 'done', 'the target files and keys take the pin'));
     return result;
@@ -250,7 +250,7 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
   const plan = planPromotion(pins, run.gitops, source);
   const promotion = await phase(deps, svc, 'GitOps', async () => {
     const backend = await run.backend();
-    logger.info(serviceLine(svc, 'start', `${request.gitops.dryRun ? 'dry run: ' : ''}${run.gitops.mode} to ${request.gitops.repository} (${request.gitops.baseBranch})`));
+    logger.info(serviceLine(svc, 'start', `${request.gitops.dryRun ? 'dry run: ' : ''}${run.gitops.mode} to ${request.gitops.repositoryDisplay} (${request.gitops.baseBranch})`));
     const result = await backend.promote(plan);
     const outcome = request.gitops.dryRun ? `dry run: ${result.changedFiles.length ? `would change ${result.changedFiles.map((f) => f.path).join(', ')}` : 'already pinned, nothing would change'}` : result.operation;
     logger.info(serviceLine(svc, 'done', `${outcome}${result.pullRequestUrl ? ` ${result.pullRequestUrl}` : ''}${result.commitSha ? ` commit ${result.commitSha}` : ''}`));

@@ -111,7 +111,9 @@ describe('server strings are validated or escaped (item 5)', () => {
     const r = await registry('inject-platform');
     const run = await resolveCli([`${r.host}/app:v1`, '--json']);
     expect(run.code).toBe(1);
-    expect(run.out).toBe('');
+    // --json reports a failure as {"error": …} on stdout: one JSON document, its text escaped, never raw lines.
+    expect(JSON.parse(run.out).error).toMatch(/the registry served an index entry with a malformed platform/);
+    assertInert(run.out);
     expect(run.lines).toHaveLength(1);
     expect(run.lines[0]).toMatch(/^error: .*: the registry served an index entry with a malformed platform "/);
     assertInert(run.lines.join('\n'));
