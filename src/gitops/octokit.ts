@@ -6,6 +6,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../runtime/logger.js';
 import { InputError } from '../runtime/errors.js';
 import { redact, registerSecret } from '../runtime/secrets.js';
+import { boundedFetch, GitHubTimeoutError } from './github/bounded-fetch.js';
 
 const DigestpinOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof DigestpinOctokit>;
@@ -26,6 +27,12 @@ export interface OctokitOptions {
   mutationGapMs?: number;
   /** Gap between two requests that notify people (opening a PR, commenting). Default: the throttling plugin's 3 s. */
   notificationGapMs?: number;
+  /** One HTTP attempt (headers and body). Default 30 s. */
+  requestTimeoutMs?: number;
+  /** One API call, retries and waits included. Default 120 s, like the registry side. */
+  callTimeoutMs?: number;
+  /** Largest response body accepted. Default 64 MiB (a read of 100 files of 512,000 bytes each stays below). */
+  maxResponseBytes?: number;
   /** Injected by tests to observe waits. */
   sleep?: (ms: number) => Promise<void>;
   userAgent?: string;
@@ -83,6 +90,25 @@ function spacingGroup(gapMs: number, sleep: (ms: number) => Promise<void>) {
   return { key: () => ({ schedule }) };
 }
 
+type RequestOptions = { method?: string; url?: string; query?: unknown; request?: { signal?: AbortSignal } } & Record<string, unknown>;
+
+async function withDeadline<T>(ms: number, req: RequestOptions, request: (o: RequestOptions) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const what = `${(req.method ?? 'GET').toUpperCase()} ${String(req.url ?? '')}${/\/graphql$/.test(String(req.url)) ? ` (${/^\s*(?:query|mutation)\s+(\w+)/.exec(String(req.query ?? ''))?.[1] ?? 'query'})` : ''}`;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(new GitHubTimeoutError(`${what} with its retries`, ms));
+    }, ms);
+  });
+  try {
+    return await Promise.race([request({ ...req, request: { ...req.request, signal: abort.signal } }), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createOctokit(options: OctokitOptions): GitHubClient {
   if (!options.token) throw new InputError('token', 'is empty; set GITHUB_TOKEN or pass a token');
   registerSecret(options.token);
@@ -100,6 +126,7 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
     auth: options.token,
     baseUrl: options.baseUrl?.replace(/\/+$/, ''),
     userAgent: options.userAgent ?? 'digestpin',
+    request: { fetch: boundedFetch({ timeoutMs: options.requestTimeoutMs ?? 30_000, maxBytes: options.maxResponseBytes ?? 64 * 1024 * 1024 }) },
     log: {
       debug: (m: string) => log?.debug(redact(m)),
       info: (m: string) => log?.debug(redact(m)),
@@ -121,5 +148,8 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
   });
   const lock = mutationLock(options.mutationGapMs ?? 1000, sleep);
   octokit.hook.wrap('request', (request, req) => (isMutation(req) ? lock(async () => request(req)) : request(req)));
+  const callTimeout = options.callTimeoutMs ?? 120_000;
+  // Outermost: bounds a call with all its retries and rate-limit waits; aborting also stops the attempt in flight.
+  octokit.hook.wrap('request', (request, req) => withDeadline(callTimeout, req as never, request as never));
   return octokit;
 }

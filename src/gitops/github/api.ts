@@ -28,6 +28,8 @@ export function recoverable(error: unknown): Recoverable | undefined {
   if (f.graphqlType === 'STALE_DATA' || /not a fast.?forward|expected branch to point to/i.test(text)) return 'stale';
   if (/reference already exists/i.test(text)) return 'ref-exists';
   if (/a pull request already exists/i.test(text)) return 'pr-exists';
+  // The branch was moved back to base between our read and the PR request: re-read.
+  if (/no commits between/i.test(text)) return 'stale';
   return undefined;
 }
 
