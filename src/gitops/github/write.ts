@@ -26,11 +26,17 @@ export function newRunId(): string {
   return randomBytes(6).toString('hex');
 }
 
-/** A failure after which the commit may or may not have landed: re-read and look, rather than fail or blindly retry. */
+/**
+ * A failure after which the commit may or may not have landed (no answer, a dropped connection, a 5xx): re-read and
+ * look, rather than report a failure for a commit that exists. A GraphQL error answer (FORBIDDEN...) is definite.
+ */
 function ambiguous(error: unknown): boolean {
   if (error instanceof RecoverableError) return false;
-  const status = (error as { status?: number }).status;
-  return Boolean(boundFailure(error)) || status === undefined || status >= 500;
+  if (boundFailure(error)) return true;
+  const cause = (error as { cause?: { status?: number; errors?: unknown } }).cause;
+  if (Array.isArray(cause?.errors)) return false;
+  const status = cause?.status ?? (error as { status?: number }).status;
+  return status !== undefined && status >= 500;
 }
 
 /** One signed createCommitOnBranch on `branch`, expecting `expectedHeadOid`. Returns the new commit's oid. */
@@ -52,7 +58,7 @@ export async function commit(ctx: WriteCtx, branch: string, expectedHeadOid: str
     return data.createCommitOnBranch.commit.oid;
   } catch (error) {
     // expectedHeadOid makes a second try safe: if the first landed, the re-read finds this run's trailer on the head.
-    if (ambiguous(error)) throw new RecoverableError('stale', `the answer to the commit was lost (${(error as Error).message})`);
+    if (ambiguous(error)) throw new RecoverableError('lost', `the answer to the commit was lost (${(error as Error).message})`, error);
     throw error;
   }
 }

@@ -30,8 +30,8 @@ describe('GitHub errors name what is missing', () => {
       /^GitHub read on acme\/gitops was refused \(NOT_FOUND\): repository acme\/gitops was not found or the token cannot see it: .*`contents: read`/],
     ['403 creating the branch', rest('git/create-ref'), basic(403, 'Resource not accessible by integration'), 'pull-request',
       /^GitHub create-branch on acme\/gitops was refused \(403\): the token needs `contents: write` on acme\/gitops$/],
-    ['404 resetting the branch', rest('git/update-ref'), basic(404, 'Not Found'), 'reset',
-      /^GitHub reset-branch on acme\/gitops was refused \(404\): the token needs `contents: write` on acme\/gitops$/],
+    ['FORBIDDEN moving the rebuilt branch', graphqlField('updateRefs'), gqlError('FORBIDDEN', 'Resource not accessible by integration', 'updateRefs'), 'rebuild',
+      /^GitHub move-branch on acme\/gitops was refused \(FORBIDDEN\): the token needs `contents: write` on acme\/gitops$/],
     ['FORBIDDEN on the direct commit', graphqlField('createCommitOnBranch'), gqlError('FORBIDDEN', 'Resource not accessible by integration', 'createCommitOnBranch'), 'direct',
       /^GitHub commit on acme\/gitops was refused \(FORBIDDEN\): the token needs `contents: write` on acme\/gitops$/],
     ['403 opening the PR', rest('pulls/create'), basic(403, 'Resource not accessible by integration'), 'pull-request',
@@ -39,7 +39,11 @@ describe('GitHub errors name what is missing', () => {
     ['403 Actions may not open PRs', rest('pulls/create'), basic(403, 'GitHub Actions is not permitted to create or approve pull requests.'), 'pull-request',
       /"Allow GitHub Actions to create and approve pull requests" for acme\/gitops/],
   ] as const)('%s', async (_name, match, reply, mode, expected) => {
-    if (mode === 'reset') await backendFor(double).backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v1'))]));
+    if (mode === 'rebuild') {
+      // An open PR whose branch is behind base: the update is rebuilt on a scratch branch and moved with updateRefs.
+      await backendFor(double).backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v1'))]));
+      await double.pushCommit('main', { 'README.md': 'hello\n' }, 'docs');
+    }
     double.failNext(match, reply as Reply);
     const { backend, logger } = backendFor(double);
     const request = promotion([pinEdit(FILE, 'app', digestOf('new'))], mode === 'direct' ? { mode: 'direct' } : {});
@@ -48,6 +52,8 @@ describe('GitHub errors name what is missing', () => {
     expect(oneLine(error)).toMatch(expected);
     const everything = `${oneLine(error)}\n${JSON.stringify(error, Object.getOwnPropertyNames(error))}\n${String((error as Error).stack)}\n${logger.lines.join('\n')}`;
     expect(everything).not.toContain(TOKEN);
+    // Nothing half-written: no scratch branch is left behind.
+    expect(await double.git.refsUnder('refs/heads/')).toEqual(mode === 'rebuild' ? ['refs/heads/digestpin/staging/app', 'refs/heads/main'] : expect.any(Array));
   });
 
   it('a refused change under .github/workflows/ asks for the `workflows` permission', async () => {
