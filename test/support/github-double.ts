@@ -38,6 +38,8 @@ export class GitHubDouble implements GraphHost {
   private faults: Array<{ match: (ex: Exchange) => boolean; reply: Reply; times: number }> = [];
   private hooks: Array<{ match: (ex: Exchange) => boolean; action: () => Promise<unknown> }> = [];
   private nextNumber = 1;
+  private lost: Array<(ex: Exchange) => boolean> = [];
+  private stalls: Array<(ex: Exchange) => boolean> = [];
   interceptor!: GitHubInterceptor;
 
   private constructor(
@@ -70,6 +72,16 @@ export class GitHubDouble implements GraphHost {
     this.faults = [];
   }
 
+  /** The next request matching `match` is served (it takes effect), but the answer never arrives: the connection drops. */
+  loseAnswer(match: (ex: Exchange) => boolean): void {
+    this.lost.push(match);
+  }
+
+  /** Requests matching `match` are never answered (a GitHub that hangs); `release()` lets them fail. */
+  stall(match: (ex: Exchange) => boolean): void {
+    this.stalls.push(match);
+  }
+
   /** Runs `action` (e.g. another run landing a commit) just before the next request matching `match` is served. */
   before(match: (ex: Exchange) => boolean, action: () => Promise<unknown>): void {
     this.hooks.push({ match, action });
@@ -89,8 +101,19 @@ export class GitHubDouble implements GraphHost {
       fault.times -= 1;
       return fault.reply;
     }
+    if (this.stalls.some((m) => m(ex))) return new Promise<Reply>(() => undefined);
     const hook = this.hooks.findIndex((h) => h.match(ex));
     if (hook >= 0) await this.hooks.splice(hook, 1)[0]?.action();
+    const lose = this.lost.findIndex((m) => m(ex));
+    if (lose >= 0) {
+      this.lost.splice(lose, 1);
+      await this.serve(ex);
+      return { dropConnection: 'socket hang up after the request was served' };
+    }
+    return this.serve(ex);
+  }
+
+  private async serve(ex: Exchange): Promise<Reply> {
     if (ex.path === '/graphql') return this.graphql(ex.body as { query: string; variables?: Record<string, unknown> });
     switch (ex.operationId) {
       case 'git/create-ref':

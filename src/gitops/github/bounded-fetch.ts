@@ -36,7 +36,8 @@ export class GitHubSizeError extends Error {
     readonly request: string,
     readonly maxBytes: number,
   ) {
-    super(`the answer to ${request} exceeded the ${Math.round(maxBytes / 1048576)} MiB cap`);
+    const size = maxBytes >= 1048576 ? `${Math.round(maxBytes / 1048576)} MiB` : `${Math.round(maxBytes / 1024)} KiB`;
+    super(`the answer to ${request} exceeded the ${size} cap`);
     this.name = 'GitHubSizeError';
   }
 }
