@@ -112,6 +112,8 @@ export function repositoryNode(host: GraphHost) {
     label: ({ name }: { name: string }) => ((host.options.labels ?? []).includes(name) ? { id: `LA_${name}`, name } : null),
     assignableUsers: ({ query }: { query: string }) =>
       nodes((host.options.users ?? []).filter((u) => u.toLowerCase().includes(query.toLowerCase())).map((login) => ({ id: `U_${login}`, login }))),
+    // repository.owner.team: how the backend before this change looked teams up (kept for the benchmark baseline).
+    owner: { __typename: 'Organization', team: (args: { slug: string }) => queryRoot(host).organization({ login: host.owner }).team(args) },
   };
 }
 
