@@ -1,4 +1,4 @@
-// One scenario per entry of test/github/behaviours.md (B1..B16), against the double that implements it, every request
+// One scenario per entry of test/github/behaviours.md (B1..B16, faults F1..F3), against the double that implements it, every request
 // contract-checked. Each asserts what a user would see on GitHub: which PR is open, what the branch holds, what the
 // run reported and warned.
 import nock from 'nock';
@@ -30,7 +30,7 @@ const run = (seed: string, over = {}, options = {}) => {
 const rest = (id: string) => (ex: Exchange) => ex.operationId === id;
 
 describe('B1 a PR whose head has no commits against base is closed by GitHub, for good', () => {
-  it('the double closes the PR when its branch is reset to base, and refuses a PR with no commits', async () => {
+  it('the double closes the PR when its branch is reset to base, and refuses a PR with no commits (B15)', async () => {
     await start();
     await run('v2');
     const base = await double.git.revParse('refs/heads/main');
@@ -53,7 +53,7 @@ describe('B1 a PR whose head has no commits against base is closed by GitHub, fo
     expect(heads[0]).not.toBe(await double.git.revParse('refs/heads/main'));
   });
 
-  it('when base moved, the update is rebuilt on base and moved in one checked updateRefs: PR open, scratch gone', async () => {
+  it('when base moved, the update is rebuilt on base and moved in one checked updateRefs (B13): PR open, scratch gone', async () => {
     await start();
     await run('v2');
     await double.pushCommit('main', { 'README.md': 'docs\n' }, 'docs: readme');
@@ -200,7 +200,7 @@ describe('B9 PR options are refused in ways GitHub documents; the pin still land
   });
 });
 
-describe('B10 a GITHUB_TOKEN cannot read organization teams; its PRs start no workflows', () => {
+describe('B10 + B11 a GITHUB_TOKEN cannot read organization teams; its PRs start no workflows', () => {
   it('team reviewers are a warning, users are still requested, the notice is printed once', async () => {
     await start({ workflowToken: true, users: ['alice'], teams: ['platform'] });
     const { result, log } = await run('v2', { pullRequest: { reviewers: ['alice'], teamReviewers: ['platform'], workflowToken: true } });
@@ -212,7 +212,7 @@ describe('B10 a GITHUB_TOKEN cannot read organization teams; its PRs start no wo
   });
 });
 
-describe('B11 web-commit signing off (GitHub Enterprise Server)', () => {
+describe('B12 web-commit signing off (GitHub Enterprise Server)', () => {
   it('digestpin recognises its own unsigned commits: the next digest updates, not blocks', async () => {
     await start();
     await run('v2');
@@ -222,7 +222,7 @@ describe('B11 web-commit signing off (GitHub Enterprise Server)', () => {
   });
 });
 
-describe('B12 secondary rate limits on content-creating requests', () => {
+describe('B14 secondary rate limits on content-creating requests', () => {
   it('a 403 with retry-after on opening the PR is waited out (scaled) and logged', async () => {
     await start();
     double.failNext(rest('pulls/create'), { status: 403, body: { message: 'You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.', documentation_url: 'https://docs.github.com' }, headers: { 'retry-after': '60' } });
@@ -232,7 +232,7 @@ describe('B12 secondary rate limits on content-creating requests', () => {
   });
 });
 
-describe('B13 a GitHub that stops answering (issue 13, item 7)', () => {
+describe('F1 a GitHub that stops answering (issue 13, item 7)', () => {
   it('each request times out, the call is bounded, and the error says "timed out" naming the request', async () => {
     await start();
     double.stall(graphqlField('repository'));
@@ -252,7 +252,7 @@ describe('B13 a GitHub that stops answering (issue 13, item 7)', () => {
   });
 });
 
-describe('B14 response size cap (issue 13, item 4)', () => {
+describe('F2 response size cap (issue 13, item 4)', () => {
   it('an answer larger than the cap fails naming the request, nothing written', async () => {
     await start();
     const huge: Reply = { status: 200, body: { data: { repository: null }, padding: 'x'.repeat(300_000) } };
@@ -263,7 +263,7 @@ describe('B14 response size cap (issue 13, item 4)', () => {
   });
 });
 
-describe('B15 an answer lost after the commit landed (issue 13, item 11)', () => {
+describe('F3 an answer lost after the commit landed (issue 13, item 11)', () => {
   it('direct mode: the run recognises its own commit: committed, with its sha', async () => {
     await start();
     double.loseAnswer(graphqlField('createCommitOnBranch'));
