@@ -90,20 +90,39 @@ function spacingGroup(gapMs: number, sleep: (ms: number) => Promise<void>) {
   return { key: () => ({ schedule }) };
 }
 
-type RequestOptions = { method?: string; url?: string; query?: unknown; request?: { signal?: AbortSignal } } & Record<string, unknown>;
+type RequestOptions = { method?: string; url?: string; query?: unknown; request?: { signal?: AbortSignal; deadline?: Deadline } } & Record<string, unknown>;
+
+/** A call's time budget; a rate-limit wait GitHub asked for (retry-after) extends it rather than counting as silence. */
+interface Deadline {
+  extend(ms: number): void;
+}
 
 async function withDeadline<T>(ms: number, req: RequestOptions, request: (o: RequestOptions) => Promise<T>): Promise<T> {
   const abort = new AbortController();
   const what = `${(req.method ?? 'GET').toUpperCase()} ${String(req.url ?? '')}${/\/graphql$/.test(String(req.url)) ? ` (${/^\s*(?:query|mutation)\s+(\w+)/.exec(String(req.query ?? ''))?.[1] ?? 'query'})` : ''}`;
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
+  let fail: (e: Error) => void = () => undefined;
+  const arm = (after: number) => {
+    clearTimeout(timer);
     timer = setTimeout(() => {
       abort.abort();
-      reject(new GitHubTimeoutError(`${what} with its retries`, ms));
-    }, ms);
+      fail(new GitHubTimeoutError(`${what} with its retries`, ms));
+    }, after);
+  };
+  let ends = Date.now() + ms;
+  const deadline = new Promise<never>((_, reject) => {
+    fail = reject;
+    arm(ms);
   });
+  const extend: Deadline['extend'] = (more) => {
+    ends += more;
+    arm(ends - Date.now());
+  };
+  // before-after-hook binds every hook to the same options object (arguments passed to `request` are ignored), so
+  // the signal and the deadline reach the inner hooks and fetch only by setting them on that object.
+  req.request = { ...req.request, signal: abort.signal, deadline: { extend } };
   try {
-    return await Promise.race([request({ ...req, request: { ...req.request, signal: abort.signal } }), deadline]);
+    return await Promise.race([request(req), deadline]);
   } finally {
     clearTimeout(timer);
   }
@@ -117,8 +136,9 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
   const unit = options.msPerSecond ?? 1000;
   const sleep = options.sleep ?? defaultSleep;
   const log = options.logger;
-  const onLimit = (kind: string) => (after: number, req: { method: string; url: string }, _o: unknown, count: number) => {
+  const onLimit = (kind: string) => (after: number, req: { method: string; url: string; request?: object }, _o: unknown, count: number) => {
     const ok = count < retries && after <= maxWait;
+    if (ok) (req.request as { deadline?: Deadline } | undefined)?.deadline?.extend(after * unit);
     log?.warning(`GitHub ${kind} on ${req.method} ${req.url}: ${ok ? `retrying in ${after}s` : `giving up (waited ${count} times, next wait ${after}s)`}`);
     return ok;
   };
@@ -149,7 +169,7 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
   const lock = mutationLock(options.mutationGapMs ?? 1000, sleep);
   octokit.hook.wrap('request', (request, req) => (isMutation(req) ? lock(async () => request(req)) : request(req)));
   const callTimeout = options.callTimeoutMs ?? 120_000;
-  // Outermost: bounds a call with all its retries and rate-limit waits; aborting also stops the attempt in flight.
+  // Outermost: bounds a call with all its retries (rate-limit waits extend it); aborting stops the attempt in flight.
   octokit.hook.wrap('request', (request, req) => withDeadline(callTimeout, req as never, request as never));
   return octokit;
 }
