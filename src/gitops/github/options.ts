@@ -14,6 +14,9 @@ const FIX: Record<keyof OptionsInputs, string> = {
   assignees: 'assignees must be able to be assigned in the repository',
   autoMerge: 'turn on "Allow auto-merge" in the repository settings and make the base branch require a check or review',
 };
+/** GitHub's text on one line: a server's newline must not start a workflow command in the Actions log. */
+const flat = (text: unknown) => String(text ?? '').replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 300);
+
 const OPTION_NAME: Record<keyof OptionsInputs, string> = { labels: 'pr-labels', reviews: 'reviewers', assignees: 'assignees', autoMerge: 'auto-merge' };
 
 /** The PR as the options see it: a fresh PR has nothing yet. */
@@ -41,7 +44,7 @@ async function teamIds(api: GitHubApi, t: Target, slugs: string[], logger: Logge
     });
   } catch (error) {
     logger.warning(
-      `team reviewers ${slugs.map((s) => `'${t.owner}/${s}'`).join(', ')} skipped: the token can't read ${t.owner}'s teams (${describeFailure((error as { cause?: unknown }).cause ?? error).message}); the workflow's GITHUB_TOKEN never can: use a GitHub App token with \`members: read\`, or a PAT with \`read:org\``,
+      `team reviewers ${slugs.map((s) => `'${t.owner}/${s}'`).join(', ')} skipped: the token can't read ${t.owner}'s teams (${flat(describeFailure((error as { cause?: unknown }).cause ?? error).message)}); the workflow's GITHUB_TOKEN never can: use a GitHub App token with \`members: read\`, or a PAT with \`read:org\``,
     );
   }
   return ids;
@@ -86,12 +89,12 @@ export async function applyOptions(api: GitHubApi, t: Target, inputs: OptionsInp
     const raw = (error as { cause?: { errors?: Array<{ path?: string[]; message?: string }> } }).cause?.errors;
     const failed = (raw ?? []).filter((e) => e.path?.[0] && e.path[0] in FIX);
     if (failed.length === 0) {
-      logger.warning(`PR options on #${prNumber} were not applied: ${(error as Error).message}`);
+      logger.warning(`PR options on #${prNumber} were not applied: ${flat((error as Error).message)}`);
       return;
     }
     for (const e of failed) {
       const key = e.path![0] as keyof OptionsInputs;
-      logger.warning(`PR option '${OPTION_NAME[key]}' was refused on #${prNumber}: ${e.message ?? 'refused'}; ${FIX[key]}`);
+      logger.warning(`PR option '${OPTION_NAME[key]}' was refused on #${prNumber}: ${flat(e.message ?? 'refused')}; ${FIX[key]}`);
     }
   }
 }

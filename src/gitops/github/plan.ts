@@ -199,7 +199,8 @@ function foreignCommits(state: RepoState, branch: string): CommitInfo[] {
 
 function blockedReason(ctx: DecideContext, state: RepoState, foreign: CommitInfo[]): string {
   const first = foreign[0];
-  const subject = (first?.message ?? '').split('\n')[0]?.slice(0, 60);
+  // First line only, and no quote or control characters: a commit subject is someone else's text.
+  const subject = (first?.message ?? '').split('\n')[0]?.replace(/[\x00-\x1f\x7f"]/g, ' ').slice(0, 60);
   const pr = state.pullRequest ? `PR #${state.pullRequest.number}` : 'it';
   return `promotion branch '${ctx.branch}' has ${foreign.length} commit(s) digestpin did not make (${first?.oid.slice(0, 7)} "${subject}"); left as it is: merge or close ${pr}, or set force-update: true to overwrite it`;
 }

@@ -175,6 +175,18 @@ describe('B8 a PR a person closed without merging', () => {
 });
 
 describe('B9 PR options are refused in ways GitHub documents; the pin still lands', () => {
+  it('a refusal text carrying a newline cannot start a workflow command in the log', async () => {
+    await start({ labels: ['deploy'] });
+    double.failNext(graphqlField('enablePullRequestAutoMerge'), {
+      status: 200,
+      body: { data: { autoMerge: null }, errors: [{ type: 'UNPROCESSABLE', path: ['autoMerge'], message: 'no\n::add-mask::sha256\r\n::warning::forged' }] },
+    });
+    const { result, log } = await run('v2', { pullRequest: { autoMerge: 'squash' } });
+    expect(result.operation).toBe('created');
+    expect(log).toContain("PR option 'auto-merge' was refused on #1: no ::add-mask::sha256 ::warning::forged;");
+    expect(log).not.toMatch(/^::/m);
+  });
+
   it('"Auto merge is not allowed for this repository": skipped with one warning, before any call', async () => {
     await start({ autoMergeAllowed: false, labels: ['deploy'] });
     const { result, log } = await run('v2', { pullRequest: { autoMerge: 'squash', labels: ['deploy'] } });
