@@ -105,7 +105,7 @@ async function rebuild(ctx: WriteCtx, state: RepoState, changes: ChangedFile[], 
   } finally {
     if (!moved) {
       await updateRefs(ctx, state.repositoryId, [{ name: `refs/heads/${scratch}`, beforeOid: at, afterOid: ZERO_OID }]).catch((error: unknown) =>
-        ctx.logger.warning(`could not delete the scratch branch '${scratch}' in ${ctx.t.repository}; delete it by hand (${(error as Error).message})`),
+        ctx.logger.warning(`could not delete the scratch branch '${scratch}' in ${ctx.t.repository} (gone already, or delete it by hand): ${(error as Error).message}`),
       );
     }
   }

@@ -286,6 +286,18 @@ describe('F3 an answer lost after the commit landed (issue 13, item 11)', () => 
     expect(await double.git.commitCount('refs/heads/main')).toBe(2);
   });
 
+  it('a lost answer to the atomic branch move: the move is recognised, PR updated, no scratch branch left', async () => {
+    await start();
+    await run('v2');
+    await double.pushCommit('main', { 'README.md': 'docs\n' }, 'docs');
+    double.loseAnswer(graphqlField('updateRefs'));
+    const { result } = await run('v3', {}, { retries: 0 });
+    expect(result).toMatchObject({ operation: 'updated', pullRequestNumber: 1 });
+    expect(double.pulls[0]?.state).toBe('OPEN');
+    expect(double.pulls[0]?.title).toContain(digestOf('v3').slice(0, 14));
+    expect(await double.git.refsUnder('refs/heads/')).toEqual([`refs/heads/${BRANCH}`, 'refs/heads/main']);
+  });
+
   it('pull-request mode: the PR is still updated after the lost answer', async () => {
     await start();
     await run('v2');
