@@ -56,8 +56,10 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  expect(double.interceptor.violations).toEqual([]);
+  // Stop first: a failed assertion must not leave this double's interceptor answering the next test.
+  const violations = [...double.interceptor.violations];
   await double.stop();
+  expect(violations).toEqual([]);
 });
 
 afterAll(async () => {

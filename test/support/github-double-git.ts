@@ -27,6 +27,8 @@ export interface CommitNode {
   oid: string;
   message: string;
   committer: Identity;
+  /** GitHub links an author to a user by email; here, `<id>+<login>@users.noreply.github.com` addresses only. */
+  author: { name: string; email: string; user: { login: string } | null };
 }
 
 export interface ObjectInfo {
@@ -88,14 +90,15 @@ export class BareRepo {
 
   /** Commits reachable from `head` but not from `base`, newest first, as GitHub's Comparison lists them. */
   async commitsBetween(base: string, head: string): Promise<CommitNode[]> {
-    const r = await this.git(['log', '--format=%H%x00%cn%x00%ce%x00%B%x01', `${base}..${head}`]);
+    const r = await this.git(['log', '--format=%H%x00%cn%x00%ce%x00%an%x00%ae%x00%B%x01', `${base}..${head}`]);
     return r.stdout
       .split('\x01')
       .map((chunk) => chunk.replace(/^\n/, ''))
       .filter((chunk) => chunk.includes('\x00'))
       .map((chunk) => {
-        const [oid = '', name = '', email = '', message = ''] = chunk.split('\x00');
-        return { oid, message: message.trim(), committer: { name, email } };
+        const [oid = '', name = '', email = '', authorName = '', authorEmail = '', message = ''] = chunk.split('\x00');
+        const login = /^\d+\+([^@]+)@users\.noreply\.github\.com$/.exec(authorEmail)?.[1];
+        return { oid, message: message.trim(), committer: { name, email }, author: { name: authorName, email: authorEmail, user: login ? { login } : null } };
       });
   }
 

@@ -117,8 +117,14 @@ export function repositoryNode(host: GraphHost) {
   };
 }
 
+/** The token's user: createCommitOnBranch authors commits as this identity. Default: a GitHub App's bot user. */
+export function viewerOf(host: GraphHost): Identity {
+  return host.options.viewer ?? { name: 'digestpin-app[bot]', email: '41898282+digestpin-app[bot]@users.noreply.github.com' };
+}
+
 export function queryRoot(host: GraphHost) {
   return {
+    viewer: () => ({ login: /^\d+\+([^@]+)@/.exec(viewerOf(host).email)?.[1] ?? viewerOf(host).name }),
     repository: ({ owner, name }: { owner: string; name: string }) => {
       if (owner !== host.owner || name !== host.name) throw new GhError('NOT_FOUND', `Could not resolve to a Repository with the name '${owner}/${name}'.`);
       return repositoryNode(host);
@@ -154,7 +160,7 @@ async function createCommitOnBranch(host: GraphHost, { input }: CommitInput) {
   ];
   const message = input.message.body ? `${input.message.headline}\n\n${input.message.body}` : input.message.headline;
   // Authored by the token's identity; the committer is GitHub's web-flow identity (createCommitOnBranch docs, B15).
-  const author = host.options.viewer ?? { name: 'digestpin-bot', email: '1+digestpin-bot@users.noreply.github.com' };
+  const author = viewerOf(host);
   const oid = await host.git.commitFiles(head, files, message, { author, committer: WEB_FLOW });
   if (!(await host.git.compareAndSwap(ref, oid, head))) throw stale();
   await host.syncPulls();

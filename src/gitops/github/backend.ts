@@ -46,7 +46,7 @@ async function readFull(ctx: Ctx, state: RepoState): Promise<void> {
 
 async function read(ctx: Ctx, plan: ReadPlan): Promise<RepoState> {
   const q = buildReadQuery(plan);
-  const data = await ctx.api.graphql<{ repository: Record<string, unknown> | null }>(q.query, q.variables, { step: 'read', repository: ctx.t.repository });
+  const data = await ctx.api.graphql<{ repository: Record<string, unknown> | null; viewer?: { login?: string } }>(q.query, q.variables, { step: 'read', repository: ctx.t.repository });
   const state = parseRead(data, plan.paths, plan);
   await readFull(ctx, state);
   return state;

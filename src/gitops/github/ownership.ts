@@ -7,6 +7,7 @@ export interface CommitInfo {
   oid: string;
   message: string;
   committer?: { name?: string | null; email?: string | null } | null;
+  author?: { user?: { login?: string | null } | null } | null;
 }
 
 /** Trailers appended to every commit message digestpin makes. */
@@ -29,9 +30,14 @@ export function madeByRun(message: string | undefined, runId: string): boolean {
  * pushed from a clone carries the pusher as committer, so amending digestpin's commit locally (which keeps the
  * trailer) still counts as a human commit. A web-UI edit has the web-flow committer but no trailer.
  */
-export function isDigestpinCommit(commit: CommitInfo, branch: string): boolean {
-  const email = commit.committer?.email ?? '';
-  return trailer(commit.message, 'Digestpin-Branch') === branch && /^noreply@/i.test(email);
+export function isDigestpinCommit(commit: CommitInfo, branch: string, viewer?: string): boolean {
+  const webFlow = /^noreply@/i.test(commit.committer?.email ?? '');
+  if (!webFlow) return false;
+  if (trailer(commit.message, 'Digestpin-Branch') === branch) return true;
+  // Commits of digestpin versions without the trailer: made through the API by this very token, when the token is a
+  // bot (GitHub App or GITHUB_TOKEN). No person can make a web-flow commit authored by a bot user; a person's own PAT
+  // is not trusted this way, since their web-UI edits look the same.
+  return Boolean(viewer?.endsWith('[bot]')) && commit.author?.user?.login === viewer;
 }
 
 /** Identifies what a PR proposes: each path with the image it pins (or the text's hash when no image is known). */

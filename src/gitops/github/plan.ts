@@ -50,6 +50,8 @@ export interface RepoState {
   conflict?: string;
   labelIds: Map<string, string>;
   userIds: Map<string, string>;
+  /** Login of the token's user (read in pull-request mode). */
+  viewer?: string;
 }
 
 type Blob = { __typename?: string; oid?: string; text?: string | null; isTruncated?: boolean } | null | undefined;
@@ -86,7 +88,7 @@ function parseCompare(raw: unknown): RepoState['compare'] {
 }
 
 /** Turns the read query's `repository` object into a RepoState. */
-export function parseRead(data: { repository?: Record<string, unknown> | null }, paths: string[], plan: { baseBranch: string; branch?: string; labels?: string[]; users?: string[] }): RepoState {
+export function parseRead(data: { repository?: Record<string, unknown> | null; viewer?: { login?: string } | null }, paths: string[], plan: { baseBranch: string; branch?: string; labels?: string[]; users?: string[] }): RepoState {
   const repo = data.repository;
   if (!repo) throw new GitOpsError('repository not found or not visible to the token');
   const base = repo.base as Ref;
@@ -134,6 +136,7 @@ export function parseRead(data: { repository?: Record<string, unknown> | null },
     conflict: branch?.target?.oid ? undefined : conflict,
     labelIds,
     userIds,
+    viewer: data.viewer?.login ?? undefined,
   };
 }
 
@@ -191,7 +194,7 @@ function branchHas(state: RepoState, changes: ChangedFile[]): boolean {
 function foreignCommits(state: RepoState, branch: string): CommitInfo[] {
   const cmp = state.compare;
   if (!cmp) return [];
-  const seen = cmp.commits.filter((c) => !isDigestpinCommit(c, branch));
+  const seen = cmp.commits.filter((c) => !isDigestpinCommit(c, branch, state.viewer));
   // Commits beyond the page are unknown: treat them as someone else's, never as ours.
   if (cmp.aheadBy > cmp.commits.length) return [...seen, { oid: `${cmp.aheadBy - cmp.commits.length} more`, message: '(not listed)' }];
   return seen;

@@ -41,7 +41,7 @@ export function conflictPrefixes(branch: string): string[] {
 export function buildReadQuery(plan: ReadPlan): ReadQuery {
   const vars: Record<string, unknown> = { owner: plan.owner, name: plan.name, baseRef: `refs/heads/${plan.baseBranch}` };
   const decl = ['$owner: String!', '$name: String!', '$baseRef: String!'];
-  const compare = plan.branch !== undefined ? ` compare(headRef: $branch) { aheadBy behindBy commits(first: ${COMPARE_LIMIT}) { nodes { oid message committer { name email } } } }` : '';
+  const compare = plan.branch !== undefined ? ` compare(headRef: $branch) { aheadBy behindBy commits(first: ${COMPARE_LIMIT}) { nodes { oid message committer { name email } author { user { login } } } } }` : '';
   const fields = ['id', 'nameWithOwner', 'autoMergeAllowed', `base: ref(qualifiedName: $baseRef) { ${HEAD}${compare} }`];
   plan.paths.forEach((path, i) => {
     vars[`f${i}`] = `${plan.baseBranch}:${path}`;
@@ -77,7 +77,9 @@ export function buildReadQuery(plan: ReadPlan): ReadQuery {
     decl.push(`$u${i}: String!`);
     fields.push(`u${i}: assignableUsers(query: $u${i}, first: 10) { nodes { id login } }`);
   });
-  const query = `query DigestpinRead(${decl.join(', ')}) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join('\n    ')}\n  }\n}`;
+  // viewer: the token's own user, who authors createCommitOnBranch commits (see ownership.ts).
+  const viewer = plan.branch !== undefined ? '  viewer { login }\n' : '';
+  const query = `query DigestpinRead(${decl.join(', ')}) {\n${viewer}  repository(owner: $owner, name: $name) {\n    ${fields.join('\n    ')}\n  }\n}`;
   return { query, variables: vars };
 }
 

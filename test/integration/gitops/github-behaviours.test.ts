@@ -7,6 +7,7 @@ import type { Exchange, Reply } from '../../support/github-contract.js';
 import { GitHubDouble, graphqlField, type DoubleOptions } from '../../support/github-double.js';
 import { backendFor, digestOf, helmValues, pinEdit, promotion } from '../../support/github-fixtures.js';
 import { exec } from '../../../src/runtime/exec.js';
+import { WEB_FLOW, ZERO_OID } from '../../support/github-double-git.js';
 
 const FILE = 'apps/app/values.yaml';
 const BRANCH = 'digestpin/staging/app';
@@ -14,8 +15,10 @@ let double: GitHubDouble;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(async () => {
-  expect(double.interceptor.violations).toEqual([]);
+  // Stop first: a failed assertion must not leave this double's interceptor answering the next test.
+  const violations = [...double.interceptor.violations];
   await double.stop();
+  expect(violations).toEqual([]);
 });
 
 async function start(extra: Partial<DoubleOptions> = {}, files: Record<string, string> = { [FILE]: helmValues(digestOf('old')) }) {
@@ -150,6 +153,16 @@ describe('B7 human commits on the promotion branch (createCommitOnBranch committ
     expect(await double.text(BRANCH, FILE)).toContain('replicas: 5');
   });
 
+  it('a branch left by an older digestpin (no trailer, authored by the same bot token) is updated, not blocked', async () => {
+    await start();
+    const base = (await double.git.revParse('refs/heads/main'))!;
+    const bot = { name: 'digestpin-app[bot]', email: '41898282+digestpin-app[bot]@users.noreply.github.com' };
+    const old = await double.git.commitFiles(base, [{ path: FILE, text: helmValues(digestOf('v2')) }], 'Promote app to staging', { author: bot, committer: WEB_FLOW });
+    await double.git.compareAndSwap(`refs/heads/${BRANCH}`, old, ZERO_OID);
+    double.addPull({ head: BRANCH, base: 'main', title: 'Promote app to staging (v2)' });
+    expect((await run('v3')).result).toMatchObject({ operation: 'updated', pullRequestNumber: 1 });
+  });
+
   it('force-update overwrites them, rebuilt on base, PR kept open with its number', async () => {
     await start();
     await run('v2');
@@ -267,7 +280,7 @@ describe('F1 a GitHub that stops answering (issue 13, item 7)', () => {
 describe('F2 response size cap (issue 13, item 4)', () => {
   it('an answer larger than the cap fails naming the request, nothing written', async () => {
     await start();
-    const huge: Reply = { status: 200, body: { data: { repository: null }, padding: 'x'.repeat(300_000) } };
+    const huge: Reply = { status: 200, body: { data: { viewer: { login: 'x' }, repository: null }, padding: 'x'.repeat(300_000) } };
     double.failNext(graphqlField('repository'), huge, 10);
     const error = await run('v2', {}, { maxResponseBytes: 100_000 }).then(() => undefined, (e: Error) => e);
     expect(error?.message).toBe('GitHub read on acme/gitops failed: the answer to POST /graphql (DigestpinRead) exceeded the 98 KiB cap');

@@ -14,19 +14,22 @@ beforeEach(async () => {
   double = await GitHubDouble.start({ files: { [FILE]: helmValues(digestOf('old')), '.github/workflows/deploy.yml': 'on: push\n' } });
 });
 afterEach(async () => {
-  expect(double.interceptor.violations).toEqual([]);
+  const violations = [...double.interceptor.violations];
   await double.stop();
+  expect(violations).toEqual([]);
 });
 
 const rest = (operationId: string) => (ex: Exchange) => ex.operationId === operationId;
 const basic = (code: number, message: string): Reply => ({ status: code, body: { message, documentation_url: 'https://docs.github.com/rest' } });
 const gqlError = (type: string, message: string, field: string): Reply => ({ status: 200, body: { data: { [field]: null }, errors: [{ type, path: [field], message }] } });
+/** The pull-request read also asks for `viewer`, which GitHub still answers when the repository is not found. */
+const withViewer = (reply: Reply): Reply => ('body' in reply ? { ...reply, body: { ...(reply.body as object), data: { viewer: { login: 'digestpin-app[bot]' }, ...((reply.body as { data: object }).data) } } } : reply);
 
 describe('GitHub errors name what is missing', () => {
   it.each([
     ['401 on the read', graphqlField('repository'), { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql' } }, 'pull-request',
       /^GitHub read on acme\/gitops was refused \(401 Bad credentials\): set a valid token \(a PAT, a GitHub App installation token or the workflow's GITHUB_TOKEN\)$/],
-    ['404 repository (GraphQL NOT_FOUND)', graphqlField('repository'), gqlError('NOT_FOUND', "Could not resolve to a Repository with the name 'acme/gitops'.", 'repository'), 'pull-request',
+    ['404 repository (GraphQL NOT_FOUND)', graphqlField('repository'), withViewer(gqlError('NOT_FOUND', "Could not resolve to a Repository with the name 'acme/gitops'.", 'repository')), 'pull-request',
       /^GitHub read on acme\/gitops was refused \(NOT_FOUND\): repository acme\/gitops was not found or the token cannot see it: .*`contents: read`/],
     ['403 creating the branch', rest('git/create-ref'), basic(403, 'Resource not accessible by integration'), 'pull-request',
       /^GitHub create-branch on acme\/gitops was refused \(403\): the token needs `contents: write` on acme\/gitops$/],

@@ -51,6 +51,16 @@ describe('decidePullRequest', () => {
     expect(decidePullRequest(state({ ...onBranch([amended]), pullRequest: pr }), change, ctx).kind).toBe('blocked');
   });
 
+  it('a commit by an older digestpin (no trailer) counts as its own only when the token is a bot that authored it', () => {
+    const legacy = { oid: C, message: 'Promote a to dev', committer: { name: 'GitHub', email: 'noreply@github.com' }, author: { user: { login: 'digestpin-app[bot]' } } };
+    const s = (viewer?: string) => state({ ...onBranch([legacy]), pullRequest: pr, viewer });
+    expect(decidePullRequest(s('digestpin-app[bot]'), change, ctx).kind).toBe('write');
+    // A person's PAT: their own web-UI edits look the same, so nothing without the trailer is trusted.
+    const human = { ...legacy, author: { user: { login: 'rita' } } };
+    expect(decidePullRequest(state({ ...onBranch([human]), pullRequest: pr, viewer: 'rita' }), change, ctx).kind).toBe('blocked');
+    expect(decidePullRequest(s('other-app[bot]'), change, ctx).kind).toBe('blocked');
+  });
+
   it('commits beyond the listed page are never assumed to be digestpin\'s', () => {
     const s = state({ ...onBranch([ours(C)]), pullRequest: pr });
     s.compare = { aheadBy: 80, behindBy: 0, commits: [ours(C)] };
