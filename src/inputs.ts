@@ -230,6 +230,9 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
         assignees: getList(env, 'assignees'),
         draft: getBoolean(env, 'draft'),
         autoMerge: autoMerge as 'merge' | 'squash' | 'rebase' | undefined,
+        forceUpdate: getBoolean(env, 'force-update'),
+        // The hidden github-token input defaults to the workflow's token: equal means gitops-token IS GITHUB_TOKEN.
+        workflowToken: Boolean(token) && token === optional(env, 'github-token'),
       },
       dryRun: getBoolean(env, 'dry-run'),
     },

@@ -2,6 +2,7 @@
 // missing: the token, `contents: write`, `pull-requests: write`, the Actions PR setting, or `workflows`. Redacted.
 import { GitOpsError } from '../runtime/errors.js';
 import { redact } from '../runtime/secrets.js';
+import { boundFailure, GitHubTimeoutError } from './github/bounded-fetch.js';
 
 /** What the backend was doing; decides which permission a 403/404 points at. */
 export type GitHubStep =
@@ -12,7 +13,10 @@ export type GitHubStep =
   | 'open-pull-request'
   | 'update-pull-request'
   | 'close-pull-request'
-  | 'pull-request-options';
+  | 'pull-request-options'
+  | 'read-blob'
+  | 'move-branch'
+  | 'comment';
 
 export interface GitHubCallContext {
   step: GitHubStep;
@@ -27,7 +31,7 @@ interface Failure {
   message: string;
 }
 
-const PR_STEPS = new Set<GitHubStep>(['open-pull-request', 'update-pull-request', 'close-pull-request', 'pull-request-options']);
+const PR_STEPS = new Set<GitHubStep>(['open-pull-request', 'update-pull-request', 'close-pull-request', 'pull-request-options', 'comment']);
 
 /** Reads status, GraphQL error type and GitHub's own message from Octokit's RequestError / GraphqlResponseError. */
 export function describeFailure(error: unknown): Failure {
@@ -57,7 +61,7 @@ function missing(f: Failure, ctx: GitHubCallContext): string {
   if (isWorkflowRefusal(f, ctx) && !PR_STEPS.has(ctx.step)) {
     return `the token needs the \`workflows\` permission (scope) to change files under .github/workflows/ in ${repo}`;
   }
-  if (ctx.step === 'read') {
+  if (ctx.step === 'read' || ctx.step === 'read-blob') {
     return `repository ${repo} was not found or the token cannot see it: check the name, and give the token \`contents: read\` on it (a GitHub App must be installed on it)`;
   }
   if (PR_STEPS.has(ctx.step)) return `the token needs \`pull-requests: write\` on ${repo}`;
@@ -69,7 +73,13 @@ export function gitHubError(error: unknown, ctx: GitHubCallContext): GitOpsError
   if (error instanceof GitOpsError) return error;
   const f = describeFailure(error);
   const where = `GitHub ${ctx.step} on ${ctx.repository}`;
+  const bound = boundFailure(error);
   let text: string;
+  if (bound) {
+    // The status Octokit attaches to a failed fetch (500) was never sent by GitHub: say what really happened.
+    text = bound instanceof GitHubTimeoutError ? `${where} timed out: ${bound.message}` : `${where} failed: ${bound.message}`;
+    return new GitOpsError(redact(text), undefined, { cause: error });
+  }
   if (f.status === 401 || /bad credentials/i.test(f.message)) {
     text = `${where} was refused (401 Bad credentials): set a valid token (a PAT, a GitHub App installation token or the workflow's GITHUB_TOKEN)`;
   } else if (f.graphqlType === 'RATE_LIMITED' || /rate limit/i.test(f.message)) {

@@ -6,6 +6,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../runtime/logger.js';
 import { InputError } from '../runtime/errors.js';
 import { redact, registerSecret } from '../runtime/secrets.js';
+import { boundedFetch, GitHubTimeoutError } from './github/bounded-fetch.js';
 
 const DigestpinOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof DigestpinOctokit>;
@@ -26,6 +27,12 @@ export interface OctokitOptions {
   mutationGapMs?: number;
   /** Gap between two requests that notify people (opening a PR, commenting). Default: the throttling plugin's 3 s. */
   notificationGapMs?: number;
+  /** One HTTP attempt (headers and body). Default 30 s. */
+  requestTimeoutMs?: number;
+  /** One API call, retries and waits included. Default 120 s, like the registry side. */
+  callTimeoutMs?: number;
+  /** Largest response body accepted. Default 64 MiB (a read of 100 files of 512,000 bytes each stays below). */
+  maxResponseBytes?: number;
   /** Injected by tests to observe waits. */
   sleep?: (ms: number) => Promise<void>;
   userAgent?: string;
@@ -83,6 +90,44 @@ function spacingGroup(gapMs: number, sleep: (ms: number) => Promise<void>) {
   return { key: () => ({ schedule }) };
 }
 
+type RequestOptions = { method?: string; url?: string; query?: unknown; request?: { signal?: AbortSignal; deadline?: Deadline } } & Record<string, unknown>;
+
+/** A call's time budget; a rate-limit wait GitHub asked for (retry-after) extends it rather than counting as silence. */
+interface Deadline {
+  extend(ms: number): void;
+}
+
+async function withDeadline<T>(ms: number, req: RequestOptions, request: (o: RequestOptions) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const what = `${(req.method ?? 'GET').toUpperCase()} ${String(req.url ?? '')}${/\/graphql$/.test(String(req.url)) ? ` (${/^\s*(?:query|mutation)\s+(\w+)/.exec(String(req.query ?? ''))?.[1] ?? 'query'})` : ''}`;
+  let timer: NodeJS.Timeout | undefined;
+  let fail: (e: Error) => void = () => undefined;
+  const arm = (after: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      abort.abort();
+      fail(new GitHubTimeoutError(`${what} with its retries`, ms));
+    }, after);
+  };
+  let ends = Date.now() + ms;
+  const deadline = new Promise<never>((_, reject) => {
+    fail = reject;
+    arm(ms);
+  });
+  const extend: Deadline['extend'] = (more) => {
+    ends += more;
+    arm(ends - Date.now());
+  };
+  // before-after-hook binds every hook to the same options object (arguments passed to `request` are ignored), so
+  // the signal and the deadline reach the inner hooks and fetch only by setting them on that object.
+  req.request = { ...req.request, signal: abort.signal, deadline: { extend } };
+  try {
+    return await Promise.race([request(req), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createOctokit(options: OctokitOptions): GitHubClient {
   if (!options.token) throw new InputError('token', 'is empty; set GITHUB_TOKEN or pass a token');
   registerSecret(options.token);
@@ -91,8 +136,9 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
   const unit = options.msPerSecond ?? 1000;
   const sleep = options.sleep ?? defaultSleep;
   const log = options.logger;
-  const onLimit = (kind: string) => (after: number, req: { method: string; url: string }, _o: unknown, count: number) => {
+  const onLimit = (kind: string) => (after: number, req: { method: string; url: string; request?: object }, _o: unknown, count: number) => {
     const ok = count < retries && after <= maxWait;
+    if (ok) (req.request as { deadline?: Deadline } | undefined)?.deadline?.extend(after * unit);
     log?.warning(`GitHub ${kind} on ${req.method} ${req.url}: ${ok ? `retrying in ${after}s` : `giving up (waited ${count} times, next wait ${after}s)`}`);
     return ok;
   };
@@ -100,6 +146,7 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
     auth: options.token,
     baseUrl: options.baseUrl?.replace(/\/+$/, ''),
     userAgent: options.userAgent ?? 'digestpin',
+    request: { fetch: boundedFetch({ timeoutMs: options.requestTimeoutMs ?? 30_000, maxBytes: options.maxResponseBytes ?? 64 * 1024 * 1024 }) },
     log: {
       debug: (m: string) => log?.debug(redact(m)),
       info: (m: string) => log?.debug(redact(m)),
@@ -121,5 +168,8 @@ export function createOctokit(options: OctokitOptions): GitHubClient {
   });
   const lock = mutationLock(options.mutationGapMs ?? 1000, sleep);
   octokit.hook.wrap('request', (request, req) => (isMutation(req) ? lock(async () => request(req)) : request(req)));
+  const callTimeout = options.callTimeoutMs ?? 120_000;
+  // Outermost: bounds a call with all its retries (rate-limit waits extend it); aborting stops the attempt in flight.
+  octokit.hook.wrap('request', (request, req) => withDeadline(callTimeout, req as never, request as never));
   return octokit;
 }

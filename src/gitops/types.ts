@@ -40,6 +40,10 @@ export interface PullRequestOptions {
   assignees?: string[];
   draft?: boolean;
   autoMerge?: 'merge' | 'squash' | 'rebase';
+  /** Overwrite a promotion branch that holds commits digestpin did not make (default: leave it, report `blocked`). */
+  forceUpdate?: boolean;
+  /** The token is the workflow's GITHUB_TOKEN: its PRs start no workflows, so required checks never run. */
+  workflowToken?: boolean;
 }
 
 export interface PromotionRequest {
@@ -56,7 +60,11 @@ export interface PromotionRequest {
   dryRun?: boolean;
 }
 
-export type Operation = 'created' | 'updated' | 'unchanged' | 'closed' | 'committed' | 'none';
+/**
+ * `blocked`: the promotion branch holds someone else's commits, left as they are. `skipped`: a person closed the PR
+ * for this very change, so none is opened again. Both end the run successfully, with `reason` saying why.
+ */
+export type Operation = 'created' | 'updated' | 'unchanged' | 'closed' | 'committed' | 'none' | 'blocked' | 'skipped';
 
 export interface PromotionResult {
   operation: Operation;
@@ -65,6 +73,8 @@ export interface PromotionResult {
   pullRequestNumber?: number;
   pullRequestUrl?: string;
   changedFiles: ChangedFile[];
+  /** One line for `blocked` and `skipped`: why nothing was written. */
+  reason?: string;
   /** API calls or git network operations made (for benchmarks). */
   calls: number;
 }

@@ -29,6 +29,8 @@ const OPERATION_TEXT: Record<Operation, string> = {
   closed: 'already pinned on base; superseded pull request closed',
   committed: 'committed',
   none: 'nothing written',
+  blocked: 'blocked: the promotion branch has commits digestpin did not make',
+  skipped: 'skipped: the pull request for this change was closed',
 };
 
 function digestCell(e: PromotionEntry): string {

@@ -56,8 +56,10 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  expect(double.interceptor.violations).toEqual([]);
+  // Stop first: a failed assertion must not leave this double's interceptor answering the next test.
+  const violations = [...double.interceptor.violations];
   await double.stop();
+  expect(violations).toEqual([]);
 });
 
 afterAll(async () => {
@@ -93,10 +95,12 @@ describe('the action on the GitHub backend', () => {
     try {
       expect(second.errors, second.stdout).toEqual([]);
       expect(second.outputs).toMatchObject({ operation: 'updated', 'pull-request-number': '1', digest: v2.digest });
+      // One PR, still open, same number: the branch was never pointed at base (GitHub would have closed the PR).
       expect(double.pulls).toHaveLength(1);
+      expect(double.pulls[0]?.state).toBe('OPEN');
       expect(double.openPulls()[0]?.title).toContain(v2.digest.slice(0, 14));
       expect(await double.text(BRANCH, FILE)).toContain(`digest: "${v2.digest}"`);
-      expect(await double.git.commitCount(`refs/heads/${BRANCH}`)).toBe(2);
+      expect(await double.git.commitCount(`refs/heads/${BRANCH}`)).toBe(3);
     } finally {
       cleanup(second);
     }
@@ -110,6 +114,98 @@ describe('the action on the GitHub backend', () => {
       expect(double.pulls).toHaveLength(1);
     } finally {
       cleanup(third);
+    }
+  });
+
+  it('keeps a human commit on the branch and reports it: blocked, one warning, exit 0, branch untouched', async () => {
+    cleanup(await runActionBundle(inputs(v1)));
+    const human = await double.pushCommit(BRANCH, { 'README.md': '# gitops (reviewed)\n' }, 'review: fix readme');
+    const run = await runActionBundle(inputs(v2));
+    try {
+      expect(run.exitCode).toBe(0);
+      expect(run.errors, run.stdout).toEqual([]);
+      expect(run.outputs).toMatchObject({ operation: 'blocked', 'pull-request-number': '1', 'commit-sha': human });
+      expect(run.stdout).toMatch(/^::warning[^\n]*promotion branch 'digestpin\/staging\/agents' has 1 commit\(s\) digestpin did not make[^\n]*force-update: true/m);
+      expect(await double.git.revParse(`refs/heads/${BRANCH}`)).toBe(human);
+      expect(double.pulls[0]?.comments).toHaveLength(1);
+      expect(run.summary).toContain('blocked');
+    } finally {
+      cleanup(run);
+    }
+  });
+
+  it('pins a 600 kB values file without truncating it', async () => {
+    const filler = Array.from({ length: 12_000 }, (_, i) => `  k${i}: "${'x'.repeat(40)}"`).join('\n');
+    const big = `${values(`${registry.host}/ameide/agents`)}extra:\n${filler}\n`;
+    await double.stop();
+    double = await GitHubDouble.start({ owner: 'acme', repo: 'gitops', files: { [FILE]: big }, labels: ['promotion'] });
+    const run = await runActionBundle(inputs(v1));
+    try {
+      expect(run.errors, run.stdout).toEqual([]);
+      expect(run.outputs.operation).toBe('created');
+      const text = (await double.text(BRANCH, FILE))!;
+      expect(Buffer.byteLength(text)).toBeGreaterThan(600_000);
+      expect(text).toBe(big.replace('tag: "1.0.0"', 'tag: "1.1.0"').replace('digest: ""', `digest: "${v1.digest}"`));
+    } finally {
+      cleanup(run);
+    }
+  });
+
+  it('leaves a fork PR with the same branch name alone and opens its own', async () => {
+    const fork = double.addPull({ head: BRANCH, base: 'main', title: 'Fork: my agents', body: 'fork body', headRepository: 'mallory/gitops' });
+    const run = await runActionBundle(inputs(v1));
+    try {
+      expect(run.errors, run.stdout).toEqual([]);
+      expect(run.outputs).toMatchObject({ operation: 'created', 'pull-request-number': '2' });
+      expect(fork).toMatchObject({ title: 'Fork: my agents', body: 'fork body', state: 'OPEN', labelIds: [], comments: [] });
+    } finally {
+      cleanup(run);
+    }
+  });
+
+  it('refused PR options leave the pin landed and warn, naming the option and the fix', async () => {
+    await double.stop();
+    double = await GitHubDouble.start({ owner: 'acme', repo: 'gitops', files: { [FILE]: values(`${registry.host}/ameide/agents`) }, labels: ['promotion'], autoMergeAllowed: false, workflowToken: true, teams: ['platform'] });
+    const run = await runActionBundle(inputs(v1, { 'auto-merge': 'squash', reviewers: 'acme/platform' }));
+    try {
+      expect(run.exitCode).toBe(0);
+      expect(run.errors, run.stdout).toEqual([]);
+      expect(run.outputs.operation).toBe('created');
+      expect(await double.text(BRANCH, FILE)).toContain(`digest: "${v1.digest}"`);
+      expect(double.pulls[0]?.labelIds).toEqual(['LA_promotion']);
+      expect(run.stdout).toMatch(/^::warning[^\n]*auto-merge skipped on PR #1: acme\/gitops does not allow auto-merge/m);
+      expect(run.stdout).toMatch(/^::warning[^\n]*team reviewers 'acme\/platform' skipped/m);
+    } finally {
+      cleanup(run);
+    }
+  });
+
+  it('does not reopen a PR a person closed, for the same digest; a newer digest opens a new one', async () => {
+    cleanup(await runActionBundle(inputs(v1)));
+    double.closeByPerson(1);
+    const again = await runActionBundle(inputs(v1));
+    try {
+      expect(again.errors, again.stdout).toEqual([]);
+      expect(again.outputs).toMatchObject({ operation: 'skipped', 'pull-request-number': '1' });
+      expect(double.openPulls()).toHaveLength(0);
+    } finally {
+      cleanup(again);
+    }
+    const newer = await runActionBundle(inputs(v2));
+    try {
+      expect(newer.outputs).toMatchObject({ operation: 'created', 'pull-request-number': '2' });
+    } finally {
+      cleanup(newer);
+    }
+  });
+
+  it('prints one notice when gitops-token is the workflow GITHUB_TOKEN', async () => {
+    const run = await runActionBundle(inputs(v1, { 'github-token': TOKEN }));
+    try {
+      expect(run.outputs.operation).toBe('created');
+      expect(run.stdout.match(/GitHub starts no workflows for its pull requests/g)).toHaveLength(1);
+    } finally {
+      cleanup(run);
     }
   });
 

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { exec } from '../../src/runtime/exec.js';
 
 const IDENTITY = {
@@ -14,6 +15,27 @@ const IDENTITY = {
   GIT_CONFIG_GLOBAL: '/dev/null',
 };
 export const ZERO_OID = '0'.repeat(40);
+
+/** Who a commit is by. createCommitOnBranch: author = the token's user, committer = GitHub's web-flow identity. */
+export interface Identity {
+  name: string;
+  email: string;
+}
+export const WEB_FLOW: Identity = { name: 'GitHub', email: 'noreply@github.com' };
+
+export interface CommitNode {
+  oid: string;
+  message: string;
+  committer: Identity;
+  /** GitHub links an author to a user by email; here, `<id>+<login>@users.noreply.github.com` addresses only. */
+  author: { name: string; email: string; user: { login: string } | null };
+}
+
+export interface ObjectInfo {
+  oid: string;
+  kind: string;
+  bytes: Buffer;
+}
 
 export class BareRepo {
   private scratch = 0;
@@ -39,36 +61,81 @@ export class BareRepo {
 
   /** Texts of `rev:path` expressions in one `cat-file --batch`; `undefined` when missing, `null` when not a blob. */
   async readBlobs(expressions: string[]): Promise<Array<string | null | undefined>> {
+    return (await this.readObjects(expressions)).map((o) => (o === undefined ? undefined : o.kind === 'blob' ? o.bytes.toString('utf8') : null));
+  }
+
+  /** Objects named by `rev:path` (or an oid) in one `cat-file --batch`, with their ids and exact bytes. */
+  async readObjects(expressions: string[]): Promise<Array<ObjectInfo | undefined>> {
     if (expressions.length === 0) return [];
-    const r = await this.git(['cat-file', '--batch'], { input: `${expressions.join('\n')}\n` });
-    const out = Buffer.from(r.stdout + '\n', 'utf8');
-    const texts: Array<string | null | undefined> = [];
+    // Raw bytes (execa's buffer mode): a blob is returned exactly, whatever its encoding.
+    const r = await execa('git', ['cat-file', '--batch'], { env: { ...IDENTITY, GIT_DIR: this.dir }, input: `${expressions.join('\n')}\n`, encoding: 'buffer', stripFinalNewline: false });
+    const out = Buffer.from(r.stdout);
+    const objects: Array<ObjectInfo | undefined> = [];
     let at = 0;
     for (let i = 0; i < expressions.length; i += 1) {
       const nl = out.indexOf(10, at);
       const header = out.subarray(at, nl).toString('utf8');
       at = nl + 1;
-      const m = /^[0-9a-f]{40} (\w+) (\d+)$/.exec(header);
+      const m = /^([0-9a-f]{40}) (\w+) (\d+)$/.exec(header);
       if (!m) {
-        texts.push(undefined);
+        objects.push(undefined);
         continue;
       }
-      const size = Number(m[2]);
-      texts.push(m[1] === 'blob' ? out.subarray(at, at + size).toString('utf8') : null);
+      const size = Number(m[3]);
+      objects.push({ oid: m[1]!, kind: m[2]!, bytes: Buffer.from(out.subarray(at, at + size)) });
       at += size + 1;
     }
-    return texts;
+    return objects;
+  }
+
+  /** Commits reachable from `head` but not from `base`, newest first, as GitHub's Comparison lists them. */
+  async commitsBetween(base: string, head: string): Promise<CommitNode[]> {
+    const r = await this.git(['log', '--format=%H%x00%cn%x00%ce%x00%an%x00%ae%x00%B%x01', `${base}..${head}`]);
+    return r.stdout
+      .split('\x01')
+      .map((chunk) => chunk.replace(/^\n/, ''))
+      .filter((chunk) => chunk.includes('\x00'))
+      .map((chunk) => {
+        const [oid = '', name = '', email = '', authorName = '', authorEmail = '', message = ''] = chunk.split('\x00');
+        const login = /^\d+\+([^@]+)@users\.noreply\.github\.com$/.exec(authorEmail)?.[1];
+        return { oid, message: message.trim(), committer: { name, email }, author: { name: authorName, email: authorEmail, user: login ? { login } : null } };
+      });
+  }
+
+  async count(range: string): Promise<number> {
+    return Number((await this.git(['rev-list', '--count', range])).stdout.trim());
+  }
+
+  /** Full names of refs under `prefix`. */
+  async refsUnder(prefix: string): Promise<string[]> {
+    const r = await this.git(['for-each-ref', '--format=%(refname)', prefix]);
+    return r.stdout.split('\n').filter(Boolean);
+  }
+
+  /** Deletes `ref` if it still holds `old`. */
+  async deleteRef(ref: string, old: string): Promise<boolean> {
+    return (await this.git(['update-ref', '-d', ref, old], { allowFailure: true })).exitCode === 0;
+  }
+
+  /** Several ref updates in one `git update-ref --stdin` transaction: all apply or none (GitHub's updateRefs). */
+  async transaction(updates: Array<{ ref: string; next: string; old?: string }>): Promise<boolean> {
+    const lines = updates.map((u) => (u.next === ZERO_OID ? `delete ${u.ref}${u.old ? ` ${u.old}` : ''}` : `update ${u.ref} ${u.next}${u.old ? ` ${u.old}` : ''}`));
+    const input = `start\n${lines.join('\n')}\nprepare\ncommit\n`;
+    return (await this.git(['update-ref', '--stdin'], { input, allowFailure: true })).exitCode === 0;
   }
 
   /**
    * Writes one commit of `files` over `parent` with a single `git fast-import` (blobs, tree and commit in one
    * process) onto a scratch ref; the caller publishes it with compareAndSwap. `text: undefined` deletes the path.
    */
-  async commitFiles(parent: string | undefined, files: Array<{ path: string; text?: string }>, message: string): Promise<string> {
+  async commitFiles(parent: string | undefined, files: Array<{ path: string; text?: string }>, message: string, who: { author?: Identity; committer?: Identity } = {}): Promise<string> {
     const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
     const scratch = `refs/double-scratch/${process.pid}-${(this.scratch += 1)}`;
+    const when = `${Math.floor(Date.now() / 1000)} +0000`;
+    const committer = who.committer ?? WEB_FLOW;
+    const author = who.author ?? committer;
     const lines = [
-      `commit ${scratch}\nmark :1\ncommitter GitHub <noreply@github.test> ${Math.floor(Date.now() / 1000)} +0000\n${data(message)}`,
+      `commit ${scratch}\nmark :1\nauthor ${author.name} <${author.email}> ${when}\ncommitter ${committer.name} <${committer.email}> ${when}\n${data(message)}`,
       parent ? `from ${parent}\n` : '',
       ...files.map((f) => (f.text === undefined ? `D ${f.path}\n` : `M 100644 inline ${f.path}\n${data(f.text)}`)),
       '\nget-mark :1\ndone\n',

@@ -49,14 +49,17 @@ export function promotion(edits: FileEdit[], overrides: Partial<PromotionRequest
 }
 
 /** Octokit with every wait scaled to 1 ms per second, no gap between mutations; as a CI run would make it otherwise. */
-export function fastOctokit(extra: { retries?: number; maxWaitSeconds?: number } = {}) {
+export type OctokitExtra = { retries?: number; maxWaitSeconds?: number; requestTimeoutMs?: number; callTimeoutMs?: number; maxResponseBytes?: number };
+
+export function fastOctokit(extra: OctokitExtra = {}) {
   const logger = memoryLogger();
   const octokit = createOctokit({ token: TOKEN, logger, msPerSecond: 1, mutationGapMs: 0, notificationGapMs: 0, ...extra });
   return { octokit, logger };
 }
 
-export function backendFor(double: GitHubDouble, options: { retries?: number; attempts?: number; baseDelayMs?: number; maxDelayMs?: number } = {}) {
-  const { octokit, logger } = fastOctokit({ retries: options.retries });
+export function backendFor(double: GitHubDouble, options: OctokitExtra & { attempts?: number; baseDelayMs?: number; maxDelayMs?: number } = {}) {
+  const { attempts: _a, baseDelayMs: _b, maxDelayMs: _m, ...extra } = options;
+  const { octokit, logger } = fastOctokit(extra);
   const backend = createGitHubBackend({
     octokit,
     owner: double.owner,

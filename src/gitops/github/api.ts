@@ -3,13 +3,16 @@
 import type { GitHubClient } from '../octokit.js';
 import { describeFailure, gitHubError, type GitHubCallContext } from '../errors.js';
 
-export type Recoverable = 'stale' | 'ref-exists' | 'pr-exists';
+/** `lost`: a write whose outcome is unknown (no answer); one re-read tells whether it landed. */
+export type Recoverable = 'stale' | 'ref-exists' | 'pr-exists' | 'lost';
 
 /** A failure the backend handles itself (a race), with GitHub's message for the log. */
 export class RecoverableError extends Error {
   constructor(
     readonly kind: Recoverable,
     message: string,
+    /** For `lost`: the failure to report if the re-read shows the write did not land either. */
+    readonly original?: unknown,
   ) {
     super(message);
   }
@@ -28,6 +31,8 @@ export function recoverable(error: unknown): Recoverable | undefined {
   if (f.graphqlType === 'STALE_DATA' || /not a fast.?forward|expected branch to point to/i.test(text)) return 'stale';
   if (/reference already exists/i.test(text)) return 'ref-exists';
   if (/a pull request already exists/i.test(text)) return 'pr-exists';
+  // The branch was moved back to base between our read and the PR request: re-read.
+  if (/no commits between/i.test(text)) return 'stale';
   return undefined;
 }
 

@@ -1,13 +1,17 @@
-// GitHubBackend: a promotion is one read query, at most one branch write, one signed createCommitOnBranch and one PR
-// call. Races (STALE_DATA, "Reference already exists", "A pull request already exists") are re-read and re-applied.
+// GitHubBackend: a promotion is one read query, then at most a branch write (signed createCommitOnBranch), one PR call
+// and one options call. The PR branch never points at base; someone else's commits on it are never overwritten
+// (unless force-update); a PR a person closed is not reopened for the same change. Races are re-read and re-applied.
 import type { Logger } from '../../runtime/logger.js';
 import type { GitHubClient } from '../octokit.js';
 import type { ChangedFile, GitOpsBackend, PromotionRequest, PromotionResult } from '../types.js';
-import { createApi, RecoverableError, type GitHubApi } from './api.js';
-import { applyEdits, decidePullRequest, fileChanges, parseRead, type RepoState } from './plan.js';
-import { applyOptions, closeSuperseded, openPullRequest, optionsInputs, updatePullRequest, type Target } from './pull-request.js';
-import { buildReadQuery, COMMIT_MUTATION, type ReadPlan } from './queries.js';
+import { createApi, RecoverableError } from './api.js';
+import { applyOptions, missingOptions } from './options.js';
+import { blockedMarker, madeByRun, proposalKey, proposalMarker } from './ownership.js';
+import { applyEdits, decidePullRequest, parseRead, type OpenPullRequest, type RepoState } from './plan.js';
+import { closeSuperseded, commentOn, openPullRequest, updatePullRequest, type Target } from './pull-request.js';
+import { buildReadQuery, type ReadPlan } from './queries.js';
 import { DEFAULT_RETRY, retryOnStale, type RetryPolicy } from './retry.js';
+import { commit, newRunId, writeBranch, type WriteCtx } from './write.js';
 
 export interface GitHubBackendOptions {
   octokit: GitHubClient;
@@ -18,49 +22,34 @@ export interface GitHubBackendOptions {
   retry?: Partial<RetryPolicy>;
 }
 
-interface Ctx {
-  api: GitHubApi;
-  t: Target;
-  request: PromotionRequest;
-  logger: Logger;
-}
+type Ctx = WriteCtx;
 
 function readPlan(ctx: Ctx, withBranch: boolean): ReadPlan {
   const { request: r, t } = ctx;
   const o = withBranch ? r.pullRequest ?? {} : {};
   const users = [...new Set([...(o.reviewers ?? []), ...(o.assignees ?? [])])];
-  return {
-    owner: t.owner,
-    name: t.repo,
-    baseBranch: r.baseBranch,
-    paths: [...new Set(r.edits.map((e) => e.path))],
-    branch: withBranch ? r.branch : undefined,
-    labels: o.labels,
-    users,
-    teams: o.teamReviewers,
-  };
+  return { owner: t.owner, name: t.repo, baseBranch: r.baseBranch, paths: [...new Set(r.edits.map((e) => e.path))], branch: withBranch ? r.branch : undefined, labels: o.labels, users };
+}
+
+/** GraphQL `Blob.text` stops at 512,000 bytes (`isTruncated`): such files are read in full from the REST blob API. */
+async function readFull(ctx: Ctx, state: RepoState): Promise<void> {
+  for (const b of state.truncated) {
+    const blob = await ctx.api.rest<{ content: string; encoding: string }>(
+      'GET /repos/{owner}/{repo}/git/blobs/{file_sha}',
+      { owner: ctx.t.owner, repo: ctx.t.repo, file_sha: b.oid },
+      { step: 'read-blob', repository: ctx.t.repository },
+    );
+    const text = blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64').toString('utf8') : blob.content;
+    (b.side === 'base' ? state.baseTexts : state.branchTexts).set(b.path, text);
+  }
 }
 
 async function read(ctx: Ctx, plan: ReadPlan): Promise<RepoState> {
   const q = buildReadQuery(plan);
-  const data = await ctx.api.graphql<{ repository: Record<string, unknown> | null }>(q.query, q.variables, { step: 'read', repository: ctx.t.repository });
-  return parseRead(data, plan.paths, plan);
-}
-
-async function commit(ctx: Ctx, branch: string, expectedHeadOid: string, changes: ChangedFile[], message: string): Promise<string> {
-  const [headline = '', ...rest] = message.split('\n');
-  const input = {
-    branch: { repositoryNameWithOwner: ctx.t.repository, branchName: branch },
-    expectedHeadOid,
-    message: { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) },
-    fileChanges: fileChanges(changes),
-  };
-  const data = await ctx.api.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(COMMIT_MUTATION, { input }, {
-    step: 'commit',
-    repository: ctx.t.repository,
-    paths: changes.map((c) => c.path),
-  });
-  return data.createCommitOnBranch.commit.oid;
+  const data = await ctx.api.graphql<{ repository: Record<string, unknown> | null; viewer?: { login?: string } }>(q.query, q.variables, { step: 'read', repository: ctx.t.repository });
+  const state = parseRead(data, plan.paths, plan);
+  await readFull(ctx, state);
+  return state;
 }
 
 function result(ctx: Ctx, partial: Omit<PromotionResult, 'calls'>): PromotionResult {
@@ -69,31 +58,20 @@ function result(ctx: Ctx, partial: Omit<PromotionResult, 'calls'>): PromotionRes
 
 async function promoteDirect(ctx: Ctx, policy: RetryPolicy): Promise<PromotionResult> {
   const { request: r } = ctx;
+  let written: ChangedFile[] = [];
   return retryOnStale(policy, `base branch '${r.baseBranch}' of ${ctx.t.repository}`, async (attempt) => {
-    if (attempt > 0) ctx.logger.info(`base branch '${r.baseBranch}' moved; re-reading and re-applying (attempt ${attempt + 1})`);
+    if (attempt > 0) ctx.logger.info(`base branch '${r.baseBranch}' moved or an answer was lost; re-reading (attempt ${attempt + 1})`);
     const state = await read(ctx, readPlan(ctx, false));
+    // The commit of an earlier attempt landed though its answer was lost: it is this run's commit.
+    if (attempt > 0 && madeByRun(state.baseMessage, ctx.runId)) return result(ctx, { operation: 'committed', commitSha: state.baseOid, branch: r.baseBranch, changedFiles: written });
     const changes = applyEdits(r.edits, state.baseTexts);
     if (changes.length === 0) return result(ctx, { operation: 'unchanged', commitSha: state.baseOid, branch: r.baseBranch, changedFiles: [] });
     if (r.dryRun) return result(ctx, { operation: 'none', branch: r.baseBranch, changedFiles: changes });
+    written = changes;
     const sha = await commit(ctx, r.baseBranch, state.baseOid, changes, r.describe(changes).commitMessage);
     ctx.logger.info(`committed ${changes.length} file(s) to '${r.baseBranch}' of ${ctx.t.repository}: ${sha}`);
     return result(ctx, { operation: 'committed', commitSha: sha, branch: r.baseBranch, changedFiles: changes });
   });
-}
-
-async function ensureBranch(ctx: Ctx, how: 'create' | 'reset' | 'keep', oid: string): Promise<void> {
-  const { t, request: r } = ctx;
-  const c = { repository: t.repository };
-  if (how === 'create') {
-    try {
-      await ctx.api.rest('POST /repos/{owner}/{repo}/git/refs', { owner: t.owner, repo: t.repo, ref: `refs/heads/${r.branch}`, sha: oid }, { ...c, step: 'create-branch' });
-    } catch (error) {
-      // A racer created it first: fine. The commit below names the head it expects, so nothing is overwritten.
-      if (!(error instanceof RecoverableError && error.kind === 'ref-exists')) throw error;
-    }
-  } else if (how === 'reset') {
-    await ctx.api.rest('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { owner: t.owner, repo: t.repo, ref: `heads/${r.branch}`, sha: oid, force: true }, { ...c, step: 'reset-branch' });
-  }
 }
 
 function supersededNote(r: PromotionRequest, state: RepoState): string {
@@ -104,49 +82,89 @@ function supersededNote(r: PromotionRequest, state: RepoState): string {
   return `Superseded: \`${r.baseBranch}\` (commit ${state.baseOid.slice(0, 7)}) already holds the pin this pull request proposes: ${pins.join('; ')}. Closed by digestpin.`;
 }
 
+/** The branch pins what this run pins (so base holding it means the PR's proposal landed). False if it can't apply. */
+function pinsSame(r: PromotionRequest, state: RepoState): boolean {
+  if (state.branchOid === undefined) return false;
+  try {
+    return applyEdits(r.edits, state.branchTexts).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+type PrFields = Pick<PromotionResult, 'pullRequestNumber' | 'pullRequestUrl'>;
+const prFields = (pr?: { number: number; url: string }): PrFields => (pr ? { pullRequestNumber: pr.number, pullRequestUrl: pr.url } : {});
+
+/** Opens the PR, or updates the open one, then applies the options it lacks. */
+async function publish(ctx: Ctx, state: RepoState, changes: ChangedFile[], commitSha: string | undefined, proposal: string): Promise<PromotionResult> {
+  const { request: r, t } = ctx;
+  const text = r.describe(changes);
+  const body = `${text.body}\n\n${proposalMarker(proposal)}`;
+  const done = { branch: r.branch, changedFiles: changes, commitSha };
+  const options = r.pullRequest ?? {};
+  const finish = async (pr: { id: string; number: number; url: string }, existing: OpenPullRequest | undefined, operation: 'created' | 'updated') => {
+    const inputs = await missingOptions(ctx.api, t, options, state, { id: pr.id, number: pr.number, isDraft: existing?.isDraft ?? Boolean(options.draft), existing }, ctx.logger, true);
+    await applyOptions(ctx.api, t, inputs, pr.number, ctx.logger);
+    ctx.logger.info(`${operation === 'created' ? 'opened' : 'updated'} PR #${pr.number} (${pr.url})`);
+    return result(ctx, { operation, ...done, ...prFields(pr) });
+  };
+  if (state.pullRequest) {
+    await updatePullRequest(ctx.api, t, state.pullRequest, { title: text.title, body });
+    return finish(state.pullRequest, state.pullRequest, 'updated');
+  }
+  const opened = await openPullRequest(ctx.api, t, { base: r.baseBranch, head: r.branch, title: text.title, body, draft: options.draft });
+  if (opened) return finish(opened, undefined, 'created');
+  // 422 "A pull request already exists": a racer opened it. Look it up and update it rather than add another.
+  const again = await read(ctx, { ...readPlan(ctx, true), labels: [], users: [] });
+  if (!again.pullRequest) throw new RecoverableError('stale', 'pull request vanished after "already exists"');
+  await updatePullRequest(ctx.api, t, again.pullRequest, { title: text.title, body });
+  return finish(again.pullRequest, again.pullRequest, 'updated');
+}
+
+async function block(ctx: Ctx, state: RepoState, reason: string): Promise<PromotionResult> {
+  const pr = state.pullRequest;
+  const marker = blockedMarker(state.branchOid ?? '');
+  // One note per head: a rerun on the same human commit doesn't repeat it.
+  if (pr && !pr.comments.some((c) => c.includes(marker))) {
+    await commentOn(ctx.api, ctx.t, pr.id, `digestpin did not update this pull request: ${reason}.\n\n${marker}`);
+  }
+  ctx.logger.warning(reason);
+  return result(ctx, { operation: 'blocked', branch: ctx.request.branch, commitSha: state.branchOid, changedFiles: [], reason, ...prFields(pr) });
+}
+
 async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<PromotionResult> {
   const { request: r, t } = ctx;
+  if (r.pullRequest?.workflowToken) {
+    ctx.logger.warning(`the token is this workflow's GITHUB_TOKEN: GitHub starts no workflows for its pull requests, so required checks on ${t.repository} never run and auto-merge waits forever; use a GitHub App token (actions/create-github-app-token) or a PAT`);
+  }
   return retryOnStale(policy, `promotion branch '${r.branch}' of ${t.repository}`, async () => {
-    const plan = readPlan(ctx, true);
-    const state = await read(ctx, plan);
+    const state = await read(ctx, readPlan(ctx, true));
     const changes = applyEdits(r.edits, state.baseTexts);
-    const step = decidePullRequest(state, changes);
+    const proposal = proposalKey(changes);
+    const step = decidePullRequest(state, changes, { branch: r.branch, baseBranch: r.baseBranch, runId: ctx.runId, force: Boolean(r.pullRequest?.forceUpdate), proposal, branchPinsSame: pinsSame(r, state) });
     const pr = state.pullRequest;
-    const prFields = pr ? { pullRequestNumber: pr.number, pullRequestUrl: pr.url } : {};
-    if (r.dryRun) return result(ctx, { operation: 'none', branch: r.branch, changedFiles: changes, ...prFields });
-    if (step.kind === 'unchanged') {
-      // Either base already holds the pin, or the open PR's branch already has exactly these changes.
-      const commitSha = changes.length === 0 ? state.baseOid : state.branchOid;
-      return result(ctx, { operation: 'unchanged', commitSha, branch: r.branch, changedFiles: [], ...prFields });
+    if (r.dryRun) return result(ctx, { operation: 'none', branch: r.branch, changedFiles: changes, ...prFields(pr) });
+    switch (step.kind) {
+      case 'unchanged': {
+        if (pr) await applyOptions(ctx.api, t, await missingOptions(ctx.api, t, r.pullRequest ?? {}, state, { ...pr, existing: pr }, ctx.logger, false), pr.number, ctx.logger);
+        return result(ctx, { operation: 'unchanged', commitSha: changes.length === 0 ? state.baseOid : state.branchOid, branch: r.branch, changedFiles: [], ...prFields(pr) });
+      }
+      case 'close':
+        await closeSuperseded(ctx.api, t, step.pullRequest, supersededNote(r, state));
+        ctx.logger.info(`closed PR #${step.pullRequest.number}: '${r.baseBranch}' already holds the pin`);
+        return result(ctx, { operation: 'closed', commitSha: state.baseOid, branch: r.branch, changedFiles: [], ...prFields(pr) });
+      case 'skipped':
+        ctx.logger.info(step.reason);
+        return result(ctx, { operation: 'skipped', branch: r.branch, changedFiles: [], reason: step.reason, ...prFields(step.pullRequest) });
+      case 'blocked':
+        return block(ctx, state, step.reason);
+      case 'publish':
+        return publish(ctx, state, changes, state.branchOid, proposal);
+      case 'write': {
+        const sha = await writeBranch(ctx, step.how, state, changes, r.describe(changes).commitMessage);
+        return publish(ctx, state, changes, sha, proposal);
+      }
     }
-    if (step.kind === 'close') {
-      await closeSuperseded(ctx.api, t, step.pullRequest, supersededNote(r, state));
-      ctx.logger.info(`closed PR #${step.pullRequest.number}: '${r.baseBranch}' already holds the pin`);
-      return result(ctx, { operation: 'closed', commitSha: state.baseOid, branch: r.branch, changedFiles: [], ...prFields });
-    }
-    const text = r.describe(changes);
-    // If the commit below fails after the branch was created, the branch is left pointing at base: it holds
-    // no partial change and no PR, and the next run resets it. Deleting it is not safe: GitHub's ref DELETE
-    // can't name the head it expects, so it could remove a racing run's commit and close that run's PR.
-    await ensureBranch(ctx, step.branch, state.baseOid);
-    const commitSha = step.commit ? await commit(ctx, r.branch, state.baseOid, changes, text.commitMessage) : state.branchOid;
-    const done = { branch: r.branch, changedFiles: changes, commitSha };
-    if (step.pullRequest === 'update' && pr) {
-      await updatePullRequest(ctx.api, t, pr, text);
-      ctx.logger.info(`updated PR #${pr.number} (${pr.url})`);
-      return result(ctx, { operation: 'updated', ...done, ...prFields });
-    }
-    const opened = await openPullRequest(ctx.api, t, { base: r.baseBranch, head: r.branch, title: text.title, body: text.body, draft: r.pullRequest?.draft });
-    if (!opened) {
-      // 422 "A pull request already exists": a racer opened it. Look it up and update it rather than add another.
-      const again = await read(ctx, { ...plan, labels: [], users: [], teams: [] });
-      if (!again.pullRequest) throw new RecoverableError('stale', 'pull request vanished after "already exists"');
-      await updatePullRequest(ctx.api, t, again.pullRequest, text);
-      return result(ctx, { operation: 'updated', ...done, pullRequestNumber: again.pullRequest.number, pullRequestUrl: again.pullRequest.url });
-    }
-    await applyOptions(ctx.api, t, optionsInputs(r.pullRequest ?? {}, state, opened.id, ctx.logger));
-    ctx.logger.info(`opened PR #${opened.number} (${opened.url})`);
-    return result(ctx, { operation: 'created', ...done, pullRequestNumber: opened.number, pullRequestUrl: opened.url });
   });
 }
 
@@ -155,7 +173,7 @@ export function createGitHubBackend(options: GitHubBackendOptions): GitOpsBacken
   const t: Target = { owner: options.owner, repo: options.repo, repository: `${options.owner}/${options.repo}` };
   return {
     async promote(request) {
-      const ctx: Ctx = { api: createApi(options.octokit), t, request, logger: options.logger };
+      const ctx: Ctx = { api: createApi(options.octokit), t, request, logger: options.logger, runId: newRunId() };
       return request.mode === 'direct' ? promoteDirect(ctx, policy) : promotePullRequest(ctx, policy);
     },
   };

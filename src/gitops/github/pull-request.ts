@@ -1,10 +1,8 @@
-// Pull request steps: open (REST, for GitHub's documented 422 "A pull request already exists"), update and close
-// (GraphQL), and all PR options in one GraphQL mutation. Each returns what the result reports.
-import type { Logger } from '../../runtime/logger.js';
-import type { PullRequestOptions } from '../types.js';
+// Pull request steps: open (REST, for GitHub's documented 422 "A pull request already exists"), update, close and
+// comment (GraphQL). Each is one call and returns what the result reports.
 import { RecoverableError, type GitHubApi } from './api.js';
-import { buildOptionsMutation, CLOSE_PR_MUTATION, UPDATE_PR_MUTATION, type OptionsInputs } from './queries.js';
-import type { OpenPullRequest, RepoState } from './plan.js';
+import { CLOSE_PR_MUTATION, COMMENT_MUTATION, UPDATE_PR_MUTATION } from './queries.js';
+import type { OpenPullRequest } from './plan.js';
 
 export interface Target {
   owner: string;
@@ -37,7 +35,7 @@ export async function openPullRequest(
   }
 }
 
-export async function updatePullRequest(api: GitHubApi, t: Target, pr: OpenPullRequest, text: { title: string; body: string }): Promise<void> {
+export async function updatePullRequest(api: GitHubApi, t: Target, pr: Pick<OpenPullRequest, 'id'>, text: { title: string; body: string }): Promise<void> {
   await api.graphql(UPDATE_PR_MUTATION, { input: { pullRequestId: pr.id, title: text.title, body: text.body } }, { step: 'update-pull-request', repository: t.repository });
 }
 
@@ -50,27 +48,7 @@ export async function closeSuperseded(api: GitHubApi, t: Target, pr: OpenPullReq
   );
 }
 
-/** Maps options to ids found by the read query; names GitHub does not know are skipped with a warning. */
-export function optionsInputs(options: PullRequestOptions, state: RepoState, prId: string, logger: Logger): OptionsInputs {
-  const ids = (names: string[] | undefined, map: Map<string, string>, what: string) =>
-    (names ?? []).flatMap((n) => {
-      const id = map.get(n);
-      if (!id) logger.warning(`${what} '${n}' not found in ${state.nameWithOwner}; skipped`);
-      return id ? [id] : [];
-    });
-  const labelIds = ids(options.labels, state.labelIds, 'label');
-  const userIds = ids(options.reviewers, state.userIds, 'reviewer');
-  const teamIds = ids(options.teamReviewers, state.teamIds, 'team reviewer');
-  const assigneeIds = ids(options.assignees, state.userIds, 'assignee');
-  const inputs: OptionsInputs = {};
-  if (labelIds.length) inputs.labels = { labelableId: prId, labelIds };
-  if (userIds.length || teamIds.length) inputs.reviews = { pullRequestId: prId, userIds, teamIds, union: true };
-  if (assigneeIds.length) inputs.assignees = { assignableId: prId, assigneeIds };
-  if (options.autoMerge) inputs.autoMerge = { pullRequestId: prId, mergeMethod: options.autoMerge.toUpperCase() as 'MERGE' };
-  return inputs;
-}
-
-export async function applyOptions(api: GitHubApi, t: Target, inputs: OptionsInputs): Promise<void> {
-  const doc = buildOptionsMutation(inputs);
-  if (doc) await api.graphql(doc.query, doc.variables, { step: 'pull-request-options', repository: t.repository });
+/** One comment on the PR (the "blocked" note). */
+export async function commentOn(api: GitHubApi, t: Target, prId: string, body: string): Promise<void> {
+  await api.graphql(COMMENT_MUTATION, { input: { subjectId: prId, body } }, { step: 'comment', repository: t.repository });
 }

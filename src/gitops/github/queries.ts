@@ -10,7 +10,6 @@ export interface ReadPlan {
   labels?: string[];
   /** Logins for reviewers and assignees, looked up among assignable users. */
   users?: string[];
-  teams?: string[];
 }
 
 export interface ReadQuery {
@@ -18,13 +17,32 @@ export interface ReadQuery {
   variables: Record<string, unknown>;
 }
 
-const BLOB = '{ __typename ... on Blob { text } }';
+const BLOB = '{ __typename ... on Blob { oid text isTruncated } }';
+const HEAD = 'target { oid ... on Commit { message } }';
+/** Enough of each same-name PR to tell ours from a fork's, to see a closed one, and to re-apply missing options. */
+const PR_FIELDS = [
+  'id number url title body state merged isCrossRepository isDraft',
+  'labels(first: 50) { nodes { name } }',
+  'assignees(first: 50) { nodes { login } }',
+  'reviewRequests(first: 50) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug } } } }',
+  'autoMergeRequest { mergeMethod }',
+  'comments(last: 20) { nodes { body } }',
+].join(' ');
+/** Commits on the promotion branch since base; more than this and the branch is rebuilt rather than trusted. */
+export const COMPARE_LIMIT = 50;
+
+/** Branch names git can't create beside `branch`: each parent path as a branch, and any branch below it. */
+export function conflictPrefixes(branch: string): string[] {
+  const parts = branch.split('/');
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
 
 /** Builds the one read query with an alias per file, label, user and team, so the round trip count never grows. */
 export function buildReadQuery(plan: ReadPlan): ReadQuery {
   const vars: Record<string, unknown> = { owner: plan.owner, name: plan.name, baseRef: `refs/heads/${plan.baseBranch}` };
   const decl = ['$owner: String!', '$name: String!', '$baseRef: String!'];
-  const fields = ['id', 'nameWithOwner', 'base: ref(qualifiedName: $baseRef) { target { oid } }'];
+  const compare = plan.branch !== undefined ? ` compare(headRef: $branch) { aheadBy behindBy commits(first: ${COMPARE_LIMIT}) { nodes { oid message committer { name email } author { user { login } } } } }` : '';
+  const fields = ['id', 'nameWithOwner', 'autoMergeAllowed', `base: ref(qualifiedName: $baseRef) { ${HEAD}${compare} }`];
   plan.paths.forEach((path, i) => {
     vars[`f${i}`] = `${plan.baseBranch}:${path}`;
     decl.push(`$f${i}: String!`);
@@ -33,10 +51,16 @@ export function buildReadQuery(plan: ReadPlan): ReadQuery {
   if (plan.branch !== undefined) {
     Object.assign(vars, { branch: plan.branch, branchRef: `refs/heads/${plan.branch}`, baseName: plan.baseBranch });
     decl.push('$branch: String!', '$branchRef: String!', '$baseName: String!');
-    fields.push('branch: ref(qualifiedName: $branchRef) { target { oid } }');
-    fields.push(
-      'pullRequests(headRefName: $branch, baseRefName: $baseName, states: [OPEN], first: 5) { nodes { id number url title body } }',
-    );
+    fields.push(`branch: ref(qualifiedName: $branchRef) { ${HEAD} }`);
+    fields.push(`pullRequests(headRefName: $branch, baseRefName: $baseName, first: 20, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { ${PR_FIELDS} } }`);
+    conflictPrefixes(plan.branch).forEach((prefix, i) => {
+      vars[`c${i}`] = `refs/heads/${prefix}`;
+      decl.push(`$c${i}: String!`);
+      fields.push(`c${i}: ref(qualifiedName: $c${i}) { name }`);
+    });
+    vars.below = `refs/heads/${plan.branch}/`;
+    decl.push('$below: String!');
+    fields.push('below: refs(refPrefix: $below, first: 1) { nodes { name } }');
     plan.paths.forEach((path, i) => {
       vars[`h${i}`] = `${plan.branch}:${path}`;
       decl.push(`$h${i}: String!`);
@@ -53,17 +77,35 @@ export function buildReadQuery(plan: ReadPlan): ReadQuery {
     decl.push(`$u${i}: String!`);
     fields.push(`u${i}: assignableUsers(query: $u${i}, first: 10) { nodes { id login } }`);
   });
-  if ((plan.teams ?? []).length > 0) {
-    const teams = (plan.teams ?? []).map((slug, i) => {
-      vars[`t${i}`] = slug;
-      decl.push(`$t${i}: String!`);
-      return `t${i}: team(slug: $t${i}) { id slug }`;
-    });
-    fields.push(`owner { __typename ... on Organization { ${teams.join(' ')} } }`);
-  }
-  const query = `query DigestpinRead(${decl.join(', ')}) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join('\n    ')}\n  }\n}`;
+  // viewer: the token's own user, who authors createCommitOnBranch commits (see ownership.ts).
+  const viewer = plan.branch !== undefined ? '  viewer { login }\n' : '';
+  const query = `query DigestpinRead(${decl.join(', ')}) {\n${viewer}  repository(owner: $owner, name: $name) {\n    ${fields.join('\n    ')}\n  }\n}`;
   return { query, variables: vars };
 }
+
+/**
+ * Team ids, apart from the main read: a token that can't read the organization's teams (the workflow's GITHUB_TOKEN)
+ * gets FORBIDDEN here, which costs only the team reviewers, not the promotion.
+ */
+export function buildTeamsQuery(org: string, slugs: string[]): ReadQuery {
+  const vars: Record<string, unknown> = { login: org };
+  const decl = ['$login: String!'];
+  const fields = slugs.map((slug, i) => {
+    vars[`t${i}`] = slug;
+    decl.push(`$t${i}: String!`);
+    return `t${i}: team(slug: $t${i}) { id }`;
+  });
+  return { query: `query DigestpinTeams(${decl.join(', ')}) {\n  organization(login: $login) { ${fields.join(' ')} }\n}`, variables: vars };
+}
+
+/** Moves the promotion branch from the head this run saw to the new commit and drops the scratch ref, atomically. */
+export const UPDATE_REFS_MUTATION = `mutation DigestpinMoveBranch($input: UpdateRefsInput!) {
+  updateRefs(input: $input) { clientMutationId }
+}`;
+
+export const COMMENT_MUTATION = `mutation DigestpinComment($input: AddCommentInput!) {
+  addComment(input: $input) { clientMutationId }
+}`;
 
 export const COMMIT_MUTATION = `mutation DigestpinCommit($input: CreateCommitOnBranchInput!) {
   createCommitOnBranch(input: $input) { commit { oid url } }
@@ -96,7 +138,8 @@ export function buildOptionsMutation(inputs: OptionsInputs): ReadQuery | undefin
   const used = parts.filter(([key]) => inputs[key] !== undefined);
   if (used.length === 0) return undefined;
   const decl = used.map(([key, type]) => `$${key}: ${type}!`).join(', ');
-  const body = used.map(([key, , field]) => `  ${field}(input: $${key}) { clientMutationId }`).join('\n');
+  // Aliased by option, so a refusal's error path names the option the user set.
+  const body = used.map(([key, , field]) => `  ${key}: ${field}(input: $${key}) { clientMutationId }`).join('\n');
   const variables = Object.fromEntries(used.map(([key]) => [key, inputs[key]]));
   return { query: `mutation DigestpinPullRequestOptions(${decl}) {\n${body}\n}`, variables };
 }

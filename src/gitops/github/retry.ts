@@ -34,12 +34,18 @@ export function backoffDelay(n: number, policy: Pick<RetryPolicy, 'baseDelayMs' 
 
 /** Runs `attempt` until it returns; only 'stale' races are retried. `what` names the branch for the final error. */
 export async function retryOnStale<T>(policy: RetryPolicy, what: string, attempt: (n: number) => Promise<T>): Promise<T> {
+  let lost = 0;
   for (let n = 0; ; n += 1) {
     const started = Date.now();
     try {
       return await attempt(n);
     } catch (error) {
       if (!(error instanceof RecoverableError)) throw error;
+      // An unanswered write gets one re-read (did it land?) and one more try; a second loss is the real failure.
+      if (error.kind === 'lost') {
+        if ((lost += 1) > 1) throw error.original ?? new GitOpsError(`${what}: ${error.message}`);
+        continue;
+      }
       // A race answer the step did not expect (e.g. "already exists" from another call) is a plain failure.
       if (error.kind !== 'stale') throw new GitOpsError(`${what}: ${error.message}`);
       if (n + 1 >= policy.attempts) {

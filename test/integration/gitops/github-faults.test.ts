@@ -17,8 +17,10 @@ beforeEach(async () => {
   double = await GitHubDouble.start({ files: { [FILE]: helmValues(digestOf('old')) } });
 });
 afterEach(async () => {
-  expect(double.interceptor.violations).toEqual([]);
+  // Stop first: a failed assertion must not leave this double's interceptor answering the next test.
+  const violations = [...double.interceptor.violations];
   await double.stop();
+  expect(violations).toEqual([]);
 });
 
 const read = graphqlField('repository');

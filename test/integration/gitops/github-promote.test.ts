@@ -10,8 +10,10 @@ let double: GitHubDouble;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(async () => {
-  expect(double.interceptor.violations).toEqual([]);
+  // Stop first: a failed assertion must not leave this double's interceptor answering the next test.
+  const violations = [...double.interceptor.violations];
   await double.stop();
+  expect(violations).toEqual([]);
 });
 
 async function start(files: Record<string, string> = { [FILE]: helmValues(digestOf('old')) }, extra = {}) {
@@ -46,16 +48,17 @@ describe('GitHub backend, pull-request mode', () => {
     expect(double.pulls).toHaveLength(1);
   });
 
-  it('a newer digest resets the branch to base, commits again and updates the same PR', async () => {
+  it('a newer digest commits on top of the branch and updates the same, still open PR in 3 calls', async () => {
     await start();
     const { backend } = backendFor(double);
     await backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v2'))]));
     const newer = await backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v3'))]));
-    expect(newer).toMatchObject({ operation: 'updated', pullRequestNumber: 1, calls: 4 });
+    expect(newer).toMatchObject({ operation: 'updated', pullRequestNumber: 1, calls: 3 });
     expect(double.pulls).toHaveLength(1);
+    expect(double.pulls[0]).toMatchObject({ state: 'OPEN' });
     expect(double.pulls[0]?.title).toContain(digestOf('v3').slice(0, 14));
     expect(await double.text(BRANCH, FILE)).toContain(digestOf('v3'));
-    expect(await double.git.commitCount(`refs/heads/${BRANCH}`)).toBe(2);
+    expect(await double.git.commitCount(`refs/heads/${BRANCH}`)).toBe(3);
   });
 
   it('makes no branch and no PR when base already holds the pin', async () => {
@@ -67,11 +70,11 @@ describe('GitHub backend, pull-request mode', () => {
     expect(double.pulls).toHaveLength(0);
   });
 
-  it('closes the open PR for an older digest, saying what superseded it, once base holds the pin', async () => {
+  it('closes the open PR once base holds exactly the pin it proposes, saying so', async () => {
     await start();
     const { backend } = backendFor(double);
-    await backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v2'))]));
-    // Someone pins v3 straight on base (direct mode), so the open PR for v2 is superseded.
+    await backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v3'))]));
+    // Someone pins v3 straight on base (direct mode): what the open PR proposes has landed.
     await backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v3'))], { mode: 'direct' }));
     const result = await backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v3'))]));
     expect(result).toMatchObject({ operation: 'closed', pullRequestNumber: 1, calls: 2 });
@@ -79,7 +82,18 @@ describe('GitHub backend, pull-request mode', () => {
     expect(double.pulls[0]?.comments[0]).toMatch(new RegExp(`Superseded: \`main\` .*already pins \`${digestOf('v3')}\``));
   });
 
-  it('sets labels, reviewers, team reviewers, assignees, draft and auto-merge in one extra call', async () => {
+  it('a rerun for an older digest that base holds leaves the open PR for a newer one alone (issue 13, item 3)', async () => {
+    await start({ [FILE]: helmValues(digestOf('v2')) });
+    const { backend } = backendFor(double);
+    await backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v3'))]));
+    const rerun = await backend.promote(promotion([pinEdit(FILE, 'app', digestOf('v2'))]));
+    expect(rerun).toMatchObject({ operation: 'unchanged', pullRequestNumber: 1, calls: 1 });
+    expect(double.openPulls()).toHaveLength(1);
+    expect(double.pulls[0]?.comments).toEqual([]);
+    expect(await double.text(BRANCH, FILE)).toContain(digestOf('v3'));
+  });
+
+  it('sets labels, reviewers, team reviewers, assignees and draft in one extra call (teams looked up in another)', async () => {
     await start(undefined, { labels: ['deploy'], users: ['alice', 'bob'], teams: ['platform'] });
     const { backend, logger } = backendFor(double);
     const result = await backend.promote(
@@ -87,9 +101,12 @@ describe('GitHub backend, pull-request mode', () => {
         pullRequest: { labels: ['deploy', 'ghost'], reviewers: ['alice'], teamReviewers: ['platform'], assignees: ['bob'], draft: true, autoMerge: 'squash' },
       }),
     );
-    expect(result).toMatchObject({ operation: 'created', calls: 5 });
-    expect(double.pulls[0]).toMatchObject({ draft: true, labelIds: ['LA_deploy'], reviewerIds: ['U_alice', 'T_platform'], assigneeIds: ['U_bob'], autoMerge: 'SQUASH' });
+    expect(result).toMatchObject({ operation: 'created', calls: 6 });
+    expect(double.pulls[0]).toMatchObject({ draft: true, labelIds: ['LA_deploy'], reviewerIds: ['U_alice', 'T_platform'], assigneeIds: ['U_bob'] });
+    // GitHub enables auto-merge only on PRs ready for review: skipped with a warning, no refused call.
+    expect(double.pulls[0]?.autoMerge).toBeUndefined();
     expect(logger.lines.join('\n')).toContain("label 'ghost' not found in acme/gitops; skipped");
+    expect(logger.lines.join('\n')).toContain('auto-merge skipped on PR #1: it is a draft');
   });
 
   it('puts several services and 100 files in one commit, with the same number of calls as one file', async () => {
@@ -161,7 +178,7 @@ describe('GitHub backend, direct mode', () => {
     expect(await double.text('main', FILE)).toContain(digestOf('new'));
     expect(await double.text('main', 'apps/b/values.yaml')).toContain(digestOf('b'));
     expect(await double.git.commitCount('refs/heads/main')).toBe(3);
-    expect(logger.lines.join('\n')).toContain("base branch 'main' moved; re-reading and re-applying (attempt 2)");
+    expect(logger.lines.join('\n')).toContain("base branch 'main' moved or an answer was lost; re-reading (attempt 2)");
   });
 
   it('a real conflict (the edit cannot apply) ends in a clear error and writes nothing', async () => {

@@ -8,8 +8,10 @@ import { backendFor, digestOf, helmValues, IMAGE, pinEdit, promotion } from '../
 let double: GitHubDouble;
 beforeAll(() => nock.disableNetConnect());
 afterEach(async () => {
-  expect(double.interceptor.violations).toEqual([]);
+  // Stop first: a failed assertion must not leave this double's interceptor answering the next test.
+  const violations = [...double.interceptor.violations];
   await double.stop();
+  expect(violations).toEqual([]);
 });
 
 function sharedValues(n: number): string {

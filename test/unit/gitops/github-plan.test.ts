@@ -1,28 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, decidePullRequest, type RepoState } from '../../../src/gitops/github/plan.js';
+import { applyEdits, decidePullRequest, type DecideContext, type OpenPullRequest, type RepoState } from '../../../src/gitops/github/plan.js';
+import { commitTrailers, gitBlobOid, proposalMarker, type CommitInfo } from '../../../src/gitops/github/ownership.js';
+import { buildTeamsQuery, UPDATE_REFS_MUTATION, COMMENT_MUTATION } from '../../../src/gitops/github/queries.js';
 import { buildOptionsMutation, buildReadQuery } from '../../../src/gitops/github/queries.js';
 import { backoffDelay, retryOnStale } from '../../../src/gitops/github/retry.js';
 import { RecoverableError } from '../../../src/gitops/github/api.js';
 import { contract } from '../../support/github-contract.js';
 
+const B = 'b'.repeat(40);
+const C = 'c'.repeat(40);
 const state = (over: Partial<RepoState>): RepoState => ({
-  repositoryId: 'R', nameWithOwner: 'o/r', baseOid: 'b'.repeat(40), baseTexts: new Map(), branchTexts: new Map(),
-  labelIds: new Map(), userIds: new Map(), teamIds: new Map(), ...over,
+  repositoryId: 'R', nameWithOwner: 'o/r', autoMergeAllowed: true, baseOid: B, baseTexts: new Map(), branchTexts: new Map(), branchBlobOids: new Map(),
+  truncated: [], closedPullRequests: [], labelIds: new Map(), userIds: new Map(), ...over,
 });
-const pr = { id: 'PR_1', number: 1, url: 'u', title: 't', body: 'b' };
+const pr: OpenPullRequest = { id: 'PR_1', number: 1, url: 'u', title: 't', body: 'b', state: 'OPEN', isDraft: false, labels: [], assignees: [], reviewers: [], autoMerge: false, comments: [] };
 const change = [{ path: 'a', before: 'old', after: 'new' }];
+const ctx: DecideContext = { branch: 'digestpin/dev/a', baseBranch: 'main', runId: 'r1', force: false, proposal: 'abc1', branchPinsSame: false };
+const ours = (oid: string) => ({ oid, message: `Promote\n\n${commitTrailers('digestpin/dev/a', 'r0')}`, committer: { name: 'GitHub', email: 'noreply@github.com' } });
+const human = { oid: 'd'.repeat(40), message: 'fix replicas', committer: { name: 'Rita', email: 'rita@example.com' } };
+const onBranch = (commits: CommitInfo[], behindBy = 0) => ({ branchOid: C, branchTexts: new Map([['a', 'older']]), compare: { aheadBy: commits.length, behindBy, commits } });
 
 describe('decidePullRequest', () => {
   it.each([
-    ['no change, no PR', state({}), [], { kind: 'unchanged' }],
-    ['no change, open PR for an older digest', state({ pullRequest: pr }), [], { kind: 'close', pullRequest: pr }],
-    ['no branch', state({}), change, { kind: 'pull-request', branch: 'create', commit: true, pullRequest: 'open' }],
-    ['branch at base', state({ branchOid: 'b'.repeat(40) }), change, { kind: 'pull-request', branch: 'keep', commit: true, pullRequest: 'open' }],
-    ['stale branch with PR', state({ branchOid: 'c'.repeat(40), branchTexts: new Map([['a', 'older']]), pullRequest: pr }), change, { kind: 'pull-request', branch: 'reset', commit: true, pullRequest: 'update' }],
-    ['branch already has it, PR open', state({ branchOid: 'c'.repeat(40), branchTexts: new Map([['a', 'new']]), pullRequest: pr }), change, { kind: 'unchanged' }],
-    ['branch already has it, no PR', state({ branchOid: 'c'.repeat(40), branchTexts: new Map([['a', 'new']]) }), change, { kind: 'pull-request', branch: 'keep', commit: false, pullRequest: 'open' }],
-  ] as const)('%s', (_n, s, changes, expected) => {
-    expect(decidePullRequest(s, [...changes])).toEqual(expected);
+    ['no change, no PR', state({}), [], ctx, { kind: 'unchanged' }],
+    ['no change, open PR proposing what base holds', state({ pullRequest: pr }), [], { ...ctx, branchPinsSame: true }, { kind: 'close', pullRequest: pr }],
+    ['no change, open PR proposing something else (a newer digest)', state({ pullRequest: pr }), [], ctx, { kind: 'unchanged' }],
+    ['no branch', state({}), change, ctx, { kind: 'write', how: 'create', pullRequest: 'open' }],
+    ['branch at base (its PR was closed by GitHub)', state({ branchOid: B, compare: { aheadBy: 0, behindBy: 0, commits: [] } }), change, ctx, { kind: 'write', how: 'on-head', pullRequest: 'open' }],
+    ['our branch on current base, PR open', state({ ...onBranch([ours(C)]), pullRequest: pr }), change, ctx, { kind: 'write', how: 'on-head', pullRequest: 'update' }],
+    ['our branch behind base, PR open', state({ ...onBranch([ours(C)], 2), pullRequest: pr }), change, ctx, { kind: 'write', how: 'rebuild', pullRequest: 'update' }],
+    ['branch already has it, PR open', state({ branchOid: C, branchTexts: new Map([['a', 'new']]), pullRequest: pr }), change, ctx, { kind: 'unchanged' }],
+    ['branch already has it by this run (answer lost)', state({ branchOid: C, branchMessage: commitTrailers('x', 'r1'), branchTexts: new Map([['a', 'new']]), pullRequest: pr }), change, ctx, { kind: 'publish', pullRequest: 'update' }],
+    ['branch already has it, no PR', state({ branchOid: C, branchTexts: new Map([['a', 'new']]) }), change, ctx, { kind: 'publish', pullRequest: 'open' }],
+    ['large file: compared by blob id', state({ branchOid: C, branchBlobOids: new Map([['a', gitBlobOid('new')]]), pullRequest: pr }), change, ctx, { kind: 'unchanged' }],
+    ['human commit, forced', state({ ...onBranch([ours(C), human]), pullRequest: pr }), change, { ...ctx, force: true }, { kind: 'write', how: 'rebuild', pullRequest: 'update' }],
+  ] as const)('%s', (_n, s, changes, c, expected) => {
+    expect(decidePullRequest(s, [...changes], c)).toEqual(expected);
+  });
+
+  it('a human commit blocks, naming the commit and the way out', () => {
+    const step = decidePullRequest(state({ ...onBranch([ours(C), human]), pullRequest: pr }), change, ctx);
+    expect(step.kind).toBe('blocked');
+    expect(step.kind === 'blocked' && step.reason).toBe(
+      "promotion branch 'digestpin/dev/a' has 1 commit(s) digestpin did not make (ddddddd \"fix replicas\"); left as it is: merge or close PR #1, or set force-update: true to overwrite it",
+    );
+  });
+
+  it('digestpin\'s commit amended and pushed from a clone (trailer kept, committer changed) counts as human', () => {
+    const amended = { ...ours(C), committer: { name: 'Rita', email: 'rita@example.com' } };
+    expect(decidePullRequest(state({ ...onBranch([amended]), pullRequest: pr }), change, ctx).kind).toBe('blocked');
+  });
+
+  it('a commit by an older digestpin (no trailer) counts as its own only when the token is a bot that authored it', () => {
+    const legacy = { oid: C, message: 'Promote a to dev', committer: { name: 'GitHub', email: 'noreply@github.com' }, author: { user: { login: 'digestpin-app[bot]' } } };
+    const s = (viewer?: string) => state({ ...onBranch([legacy]), pullRequest: pr, viewer });
+    expect(decidePullRequest(s('digestpin-app[bot]'), change, ctx).kind).toBe('write');
+    // A person's PAT: their own web-UI edits look the same, so nothing without the trailer is trusted.
+    const human = { ...legacy, author: { user: { login: 'rita' } } };
+    expect(decidePullRequest(state({ ...onBranch([human]), pullRequest: pr, viewer: 'rita' }), change, ctx).kind).toBe('blocked');
+    expect(decidePullRequest(s('other-app[bot]'), change, ctx).kind).toBe('blocked');
+  });
+
+  it('commits beyond the listed page are never assumed to be digestpin\'s', () => {
+    const s = state({ ...onBranch([ours(C)]), pullRequest: pr });
+    s.compare = { aheadBy: 80, behindBy: 0, commits: [ours(C)] };
+    expect(decidePullRequest(s, change, ctx).kind).toBe('blocked');
+  });
+
+  it('a PR closed without merging for this very change is not opened again; a different change is', () => {
+    const closed = { ...pr, state: 'CLOSED' as const, body: `x\n${proposalMarker('abc1')}` };
+    expect(decidePullRequest(state({ closedPullRequests: [closed] }), change, ctx)).toMatchObject({ kind: 'skipped', pullRequest: closed });
+    expect(decidePullRequest(state({ closedPullRequests: [closed] }), change, { ...ctx, proposal: 'abc2' })).toMatchObject({ kind: 'write', how: 'create' });
+  });
+
+  it('a branch name git cannot create beside an existing one fails at once with the reason', () => {
+    expect(() => decidePullRequest(state({ conflict: 'main' }), change, { ...ctx, branch: 'main/dev/agents' })).toThrow(
+      "promotion branch 'main/dev/agents' can't exist in o/r: branch 'main' is in the way (git can't hold both names); change branch-template",
+    );
   });
 });
 
@@ -44,7 +98,10 @@ describe('applyEdits', () => {
 describe('GraphQL documents validate against GitHub schema', () => {
   it.each([
     ['direct read', buildReadQuery({ owner: 'o', name: 'r', baseBranch: 'main', paths: ['a.yaml', 'b/c.yaml'] })],
-    ['PR read with options', buildReadQuery({ owner: 'o', name: 'r', baseBranch: 'main', paths: ['a.yaml'], branch: 'digestpin/dev/x', labels: ['l'], users: ['u'], teams: ['t'] })],
+    ['PR read with options', buildReadQuery({ owner: 'o', name: 'r', baseBranch: 'main', paths: ['a.yaml'], branch: 'digestpin/dev/x', labels: ['l'], users: ['u'] })],
+    ['teams query', buildTeamsQuery('o', ['platform', 'sre'])],
+    ['updateRefs', { query: UPDATE_REFS_MUTATION, variables: { input: { repositoryId: 'R', refUpdates: [{ name: 'refs/heads/a', beforeOid: 'b'.repeat(40), afterOid: 'c'.repeat(40), force: true }] } } }],
+    ['comment', { query: COMMENT_MUTATION, variables: { input: { subjectId: 'PR', body: 'x' } } }],
     ['options mutation', buildOptionsMutation({ labels: { labelableId: 'P', labelIds: ['L'] }, reviews: { pullRequestId: 'P', userIds: ['U'], teamIds: [], union: true }, assignees: { assignableId: 'P', assigneeIds: ['U'] }, autoMerge: { pullRequestId: 'P', mergeMethod: 'SQUASH' } })!],
   ])('%s', (_n, doc) => {
     expect(contract().checkGraphql(doc)).toEqual([]);

@@ -59,6 +59,28 @@ describe('createOctokit', () => {
     expect(logger.lines.join('\n')).not.toContain(TOKEN);
   });
 
+  it('bounds a call that gets no answer, but a retry-after wait GitHub asked for extends the bound', async () => {
+    let stall = false;
+    let calls = 1;
+    interceptor = interceptGitHub(() => {
+      calls += 1;
+      if (stall) return new Promise(() => undefined);
+      if (calls === 1) return { status: 403, body: { message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com' }, headers: { 'retry-after': '40' } };
+      return { status: 200, body: { data: { viewer: { login: 'x' } } } };
+    });
+    // Warm the contract harness first (its first check loads GitHub's schema), so the bounds below measure GitHub.
+    await createOctokit({ token: TOKEN }).graphql('query Who { viewer { login } }');
+    stall = true;
+    const quick = createOctokit({ token: TOKEN, msPerSecond: 10, retries: 0, requestTimeoutMs: 5_000, callTimeoutMs: 200 });
+    await expect(quick.graphql('query Who { viewer { login } }')).rejects.toThrow('POST /graphql (Who) with its retries got no complete answer within 0.2 s');
+    stall = false;
+    calls = 0;
+    // retry-after 40 s at 10 ms per second: a 400 ms wait, twice the call's 200 ms bound, and the call still succeeds.
+    const patient = createOctokit({ token: TOKEN, msPerSecond: 10, requestTimeoutMs: 5_000, callTimeoutMs: 200 });
+    await expect(patient.graphql('query Who { viewer { login } }')).resolves.toEqual({ viewer: { login: 'x' } });
+    expect(calls).toBe(2);
+  });
+
   it('refuses an empty token with a message naming GITHUB_TOKEN', () => {
     expect(() => createOctokit({ token: '' })).toThrow("input 'token': is empty; set GITHUB_TOKEN or pass a token");
   });
