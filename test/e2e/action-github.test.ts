@@ -76,7 +76,7 @@ describe('the action on the GitHub backend', () => {
       expect(first.outputs).toMatchObject({ operation: 'created', 'pull-request-number': '1', digest: v1.digest, 'pinned-ref': `${registry.host}/ameide/agents@${v1.digest}` });
       expect(first.outputs['pull-request-url']).toBe(double.openPulls()[0]?.url);
       const pr = double.openPulls(BRANCH)[0]!;
-      expect(pr.title).toBe(`Promote agents to staging (${v1.digest.slice(0, 14)})`);
+      expect(pr.title).toBe(`Promote agents 1.1.0 (${v1.digest.slice(0, 14)}) to staging`);
       expect(pr.body).toContain(`| agents | staging | \`${FILE}\` | \`(none)\` → \`${v1.digest.slice(0, 14)}\` |`);
       expect(pr.body).toContain('Source: [ameide/example-service@c0ffee0](https://github.com/ameide/example-service/commit/c0ffee0123456789abcdef0123456789abcdef01)');
       expect(pr.body).toContain(`+  digest: "${v1.digest}"`);

@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{e as t}from"./chunk-HOSIISTP.js";import{parseArgs as i}from"node:util";function f(e,n,o,g=!1){try{return i({args:n,options:o,allowPositionals:g,strict:!0})}catch(r){let s=r instanceof Error?r.message:String(r),a=/'(-{1,2}[\w-]+)/.exec(s)?.[1]??e;throw new t(a,`${s.replace(/\.$/,"")} (see 'digestpin ${e} --help')`)}}export{f as a};

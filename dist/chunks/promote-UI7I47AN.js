@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{b as a,c as b}from"./chunk-HYP3I73N.js";import"./chunk-ETG3LYXM.js";import"./chunk-3GXRAB3A.js";import"./chunk-2FS57SIH.js";import"./chunk-QEJJBMBS.js";import"./chunk-3MMWAZIU.js";import"./chunk-CUE35OKO.js";import"./chunk-KTE2WBBJ.js";import"./chunk-3CV4QPCD.js";import"./chunk-VTUCI7P6.js";import"./chunk-EUILA4LD.js";import"./chunk-6TJB4AFD.js";import"./chunk-4PD67FVD.js";import"./chunk-HOSIISTP.js";export{a as PROMOTE_FLAGS,b as main};
