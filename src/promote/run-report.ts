@@ -11,6 +11,7 @@ export function runReport(result: PipelineResult): RunReport {
     platforms: result.resolution?.platforms,
     verifiedAt: result.verifiedAt,
     source: result.source,
-    notes: result.notes,
+    // blocked / skipped end the run successfully; the reader of the summary must still see why nothing moved.
+    notes: result.promotion.reason ? [...result.notes, `**${result.promotion.operation}:** ${result.promotion.reason}`] : result.notes,
   };
 }

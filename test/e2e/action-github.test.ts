@@ -129,6 +129,7 @@ describe('the action on the GitHub backend', () => {
       expect(await double.git.revParse(`refs/heads/${BRANCH}`)).toBe(human);
       expect(double.pulls[0]?.comments).toHaveLength(1);
       expect(run.summary).toContain('blocked');
+      expect(run.summary).toMatch(/\*\*blocked:\*\* [^\n]*digestpin did not make/);
     } finally {
       cleanup(run);
     }
@@ -187,6 +188,7 @@ describe('the action on the GitHub backend', () => {
     try {
       expect(again.errors, again.stdout).toEqual([]);
       expect(again.outputs).toMatchObject({ operation: 'skipped', 'pull-request-number': '1' });
+      expect(again.summary).toMatch(/\*\*skipped:\*\* /);
       expect(double.openPulls()).toHaveLength(0);
     } finally {
       cleanup(again);
