@@ -15,16 +15,18 @@ export interface ImageBlock {
   digest?: Pair<unknown, unknown>;
   /** Quote style of the repository or tag value, copied onto created scalars. */
   style: ScalarStyle;
+  /** Key path of the block, as changes and errors name it. */
+  path: string;
 }
 
-export function readBlock(map: YAMLMap, names: { repository: string; tag: string; name?: string }): ImageBlock {
+export function readBlock(map: YAMLMap, names: { repository: string; tag: string; name?: string }, path = ''): ImageBlock {
   const repository = findPair(map, names.repository);
   const tag = findPair(map, names.tag);
   // A quoted tag is usually a necessity (`"1.20"`), a quoted repository (or kustomize name) is the file's habit: copy that.
   const from = repository ?? (names.name ? findPair(map, names.name) : undefined);
   const type = isScalar(from?.value) ? from.value.type : undefined;
   const style = type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' ? type : undefined;
-  return { map, repository, registry: findPair(map, 'registry'), tag, digest: findPair(map, 'digest'), style };
+  return { map, repository, registry: findPair(map, 'registry'), tag, digest: findPair(map, 'digest'), style, path };
 }
 
 /** `global.imageRegistry` (bitnami), which overrides every block's `registry` at render time. */

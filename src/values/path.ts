@@ -4,6 +4,7 @@
 import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { FileError, InputError } from '../runtime/errors.js';
 import { lineOf } from './source.js';
+import { cut } from './text.js';
 
 export type Segment = string | number;
 
@@ -29,7 +30,7 @@ export function parsePath(path: string, input: string): Segment[] {
     }
   }
   if (consumed !== path.length || expectKey || segments.length === 0) {
-    throw new InputError(input, `'${path}' is not a key path; expected keys joined by '.', with [N] for list items (e.g. sidecars[0].image)`);
+    throw new InputError(input, `'${cut(path)}' is not a key path; expected keys joined by '.', with [N] for list items (e.g. sidecars[0].image)`);
   }
   return segments;
 }
@@ -51,7 +52,7 @@ export type Walk =
 function describe(node: unknown): string {
   if (isSeq(node)) return 'a sequence';
   if (isMap(node)) return 'a map';
-  if (isScalar(node)) return node.value === null ? 'empty' : `a scalar (${String(node.value)})`;
+  if (isScalar(node)) return node.value === null ? 'empty' : `a scalar (${cut(String(node.value))})`;
   return 'empty';
 }
 

@@ -5,7 +5,7 @@ import { FileError } from '../runtime/errors.js';
 import type { Pin, TagPolicy } from './types.js';
 import { checkSharedAnchors, findPair } from './path.js';
 import { columnOf, lineOf, type SourceFile } from './source.js';
-import { insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, replacePair, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
+import { hasTrailingComment, insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, replacePair, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
 import { readBlock, scalarTarget, type ImageBlock } from './block.js';
 import { sameRepository } from './reference.js';
 import type { Planned } from './pin-helm.js';
@@ -134,11 +134,13 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
     return { edits: edit ? [...edits, edit] : edits, previousDigest: previous };
   }
   const created = { key: 'digest', value: pin.digest, changeKey: `${key}.digest`, style: block.style };
-  if (block.tag && tagPolicy(pin).mode === 'remove') {
+  if (block.tag && tagPolicy(pin).mode === 'remove' && !hasTrailingComment(src, block.tag)) {
     edits.push(replacePair(block.tag, created, `${key}.newTag`));
     return { edits };
   }
-  const after = block.tag ?? block.repository ?? findPair(entry, 'name') ?? null;
+  const removed = block.tag && tagPolicy(pin).mode === 'remove';
+  if (removed) edits.push(removePair(src, entry, block.tag!, `${key}.newTag`));
+  const after = (removed ? null : block.tag) ?? block.repository ?? findPair(entry, 'name') ?? null;
   edits.push(insertIntoMap(src, doc, entry, after, [created]));
   return { edits };
 }
