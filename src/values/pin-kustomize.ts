@@ -8,6 +8,7 @@ import { columnOf, lineOf, type SourceFile } from './source.js';
 import { hasTrailingComment, insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, replacePair, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
 import { readBlock, scalarTarget, type ImageBlock } from './block.js';
 import { sameRepository } from './reference.js';
+import { cut } from './text.js';
 import type { Planned } from './pin-helm.js';
 
 export function kustomizeDoc(src: SourceFile): Document.Parsed {
@@ -112,6 +113,13 @@ function tagEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageB
   return [insertIntoMap(src, doc, block.map, after, [{ key: 'newTag', value: policy.value, changeKey: `${key}.newTag`, style: block.style }])];
 }
 
+const KUSTOMIZE_KEYS = ['resources', 'bases', 'components', 'patches', 'namePrefix', 'nameSuffix', 'configMapGenerator', 'helmCharts'];
+
+function looksLikeKustomization(root: YAMLMap): boolean {
+  if (stringValue(findPair(root, 'kind')?.value) === 'Kustomization') return true;
+  return KUSTOMIZE_KEYS.some((k) => findPair(root, k));
+}
+
 export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned {
   const doc = kustomizeDoc(src);
   const root = doc.contents as YAMLMap;
@@ -121,7 +129,11 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
   const entry = isSeq(seq) ? findEntry(src, seq, name) : undefined;
   const key = `images[name=${name}]`;
   if (!entry) {
-    if (!pin.createMissing) throw new FileError(src.file, imagesPair ? lineOf(src.text, (imagesPair.key as Node).range![0]) : undefined, `no images entry named '${name}' (create it with --create)`);
+    if (!imagesPair && !looksLikeKustomization(root)) {
+      // Creating `images:` here would write a key nothing reads: don't offer --create, say what the file is.
+      throw new FileError(src.file, undefined, `no images entry named '${cut(name)}', and this is not a kustomization (no kind: Kustomization, resources: or images:); for Helm values use --key`);
+    }
+    if (!pin.createMissing) throw new FileError(src.file, imagesPair ? lineOf(src.text, (imagesPair.key as Node).range![0]) : undefined, `no images entry named '${cut(name)}' (create it with --create)`);
     return { edits: [createEntry(src, pin, name, root, imagesPair)], structural: true };
   }
   if (!pin.allowAlias) checkSharedAnchors(doc, src.text, src.file, [entry, ...(isScalar(seq) ? [] : [seq as Node])], key);

@@ -1,7 +1,7 @@
 // Setter markers: a line comment names what to update, so a repository that already marks its lines needs no
 // config. digestpin's own form `# digestpin: NAME[:field]`, and Flux's `# {"$imagepolicy": "ns:NAME[:field]"}`.
 // No field: the line holds one reference string; `:tag`, `:name`, `:digest` mark those parts of a split block.
-import { isScalar, visit, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Document, type Node, type Pair } from 'yaml';
 import { FileError } from '../runtime/errors.js';
 import type { Pin, TagOutcome } from './types.js';
 import { lineOf, lineStart, type SourceFile } from './source.js';
@@ -61,6 +61,8 @@ export function markedPairs(src: SourceFile, markers: Marker[]): Marked[] {
     visit(doc, {
       Pair(_, pair, ancestors) {
         const value = pair.value as Node | null;
+        // Only a key whose value is a scalar on that line: a map starting there is the parent of the marked key.
+        if (isMap(value) || isSeq(value)) return;
         const start = value?.range?.[0] ?? (pair.key as Node | null)?.range?.[0];
         if (start === undefined) return;
         const marker = byLine.get(lineStart(src.text, start));

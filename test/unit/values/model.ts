@@ -50,7 +50,7 @@ export function applyModel(data: unknown, pin: Pin): unknown {
         block[field] = rest.join('/');
       } else block[field] = pin.repository;
     }
-    if (block.repository === undefined && pin.repository) block.repository = pin.repository;
+    if (block[field] === undefined && pin.repository) block[field] = pin.repository;
   } else {
     tagKey = 'newTag';
     root.images ??= [];
