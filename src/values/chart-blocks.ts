@@ -21,7 +21,11 @@ const isImageKey = (key: string) => key === 'image' || /image$/i.test(key);
 
 function blockField(map: YAMLMap): { field: string; pinned: boolean } {
   if (stringValue(findPair(map, 'digest')?.value)) return { field: 'digest', pinned: true };
-  const sha = ['sha', 'sha256'].find((k) => stringValue(findPair(map, k)?.value));
+  // A hex digest of only digits parses as a number: any non-empty scalar counts.
+  const sha = ['sha', 'sha256'].find((k) => {
+    const v = findPair(map, k)?.value;
+    return isScalar(v) && v.value !== null && String(v.value) !== '';
+  });
   if (sha) return { field: sha, pinned: true };
   const tag = stringValue(findPair(map, 'tag')?.value);
   if (tag && splitTag(tag).digest) return { field: 'tag', pinned: true };
@@ -39,7 +43,7 @@ export function valuesBlocks(text: string, file: string): ValuesBlock[] {
       const child = path ? `${path}.${key}` : key;
       const line = lineOf(text, (pair.key as Node).range![0]);
       if (isImageKey(key) && isMap(pair.value) && BLOCK_KEYS.some((k) => findPair(pair.value as YAMLMap, k))) out.push({ path: child, line, ...blockField(pair.value) });
-      else if (isImageKey(key) && stringValue(pair.value)?.includes('@')) out.push({ path: child, line, field: '', pinned: true });
+      else if (isImageKey(key) && /[/:@]/.test(stringValue(pair.value) ?? '')) out.push({ path: child, line, field: '', pinned: stringValue(pair.value)!.includes('@') });
       visitNode(pair.value, child);
     }
   };

@@ -34,7 +34,9 @@ function checkBlock(text: string, file: string, path: string, owner: Pair<unknow
   const tag = findPair(map, 'tag');
   const digest = findPair(map, 'digest');
   if (graph) problem(graph, 'legacy-graph', `${path}.graph is the legacy key; rename it to ${path}.repository`);
-  if (!repository) problem(undefined, 'missing-repository', `${path} has no repository; the chart contract requires ${path}.repository`);
+  // ingress-nginx splits the name into `registry` + `image` (pinned with style registry).
+  const split = findPair(map, 'registry') && isScalar(findPair(map, 'image')?.value);
+  if (!repository && !split) problem(undefined, 'missing-repository', `${path} has no repository; the chart contract requires ${path}.repository`);
   const repo = repository && isScalar(repository.value) ? repository.value.value : undefined;
   if (repository && (typeof repo !== 'string' || repo === '')) {
     problem(repository, 'missing-repository', `${path}.repository is empty or not a string`);

@@ -1,7 +1,7 @@
 // Helm values target: an image block at a key path, written in the style the chart reads: `digest` (the chart
 // contract: repository/tag/digest), `sha` (hex only), `tag-digest` (`tag: v1@sha256:…`) or `registry`
 // (ingress-nginx: registry/image/digest). `repository` must name the pinned image; the tag follows the policy.
-import { isMap, type Document, type Pair } from 'yaml';
+import { isMap, isScalar, type Document, type Pair } from 'yaml';
 import { FileError, InputError } from '../runtime/errors.js';
 import type { Pin, PinTarget, TagOutcome } from './types.js';
 import { checkSharedAnchors, findPair, formatPath, parsePath, type Segment } from './path.js';
@@ -85,8 +85,10 @@ function fieldEdit(src: SourceFile, doc: Document.Parsed, pin: Pin, block: Image
   const changeKey = `${block.path}.${key}`;
   if (pair) {
     const target = scalarTarget(src, doc, pair, changeKey, Boolean(pin.allowAlias));
-    const edit = setScalar(src, pair, target, value, changeKey, block.style);
-    return { edits: edit ? [edit] : [], previous: stringValue(target) || undefined };
+    // The sha field may hold an all-digit hex value, which YAML reads as a number.
+    const edit = setScalar(src, pair, target, value, changeKey, block.style, key !== 'digest');
+    const previous = key !== 'digest' && isScalar(target) && target.value !== null ? String(target.value) : stringValue(target);
+    return { edits: edit ? [edit] : [], previous: previous || undefined };
   }
   return { edits: [insertIntoMap(src, doc, block.map, after, [{ key, value, changeKey, style: block.style }])] };
 }
