@@ -1,6 +1,6 @@
 // The whole path, phase by phase: build (or take a pushed image) -> verify the digest at the pull-side
 // registry -> plan the pins -> one GitOps commit / PR -> report. Side effects come in through PipelineDeps.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DigestpinError, RegistryError } from '../runtime/errors.js';
 import { serviceLine, type Logger } from '../runtime/logger.js';
 import type { BuildResult } from '../buildx/types.js';
@@ -13,6 +13,7 @@ import type { PromotionEntry } from '../report/promotion-text.js';
 import { planPromotion, promotionEntries, type PlannedPin } from './plan.js';
 import { buildRequestFor } from './build-request.js';
 import { loadConfig, pinnedInEnvironment, targetPins, type LoadedConfig } from './targets.js';
+import { warnIfChartIgnoresPins } from '../chart/local-check.js';
 
 export interface PipelineDeps {
   logger: Logger;
@@ -136,6 +137,8 @@ export async function runPipeline(request: Readonly<DigestpinRequest>, deps: Pip
   deps.output?.('digest', resolution.digest);
   deps.output?.('image-ref', imageRef);
   deps.output?.('pinned-ref', `${repository}@${resolution.digest}`);
+  // A local chart beside the values: warn when its templates never read the field a pin writes.
+  await warnIfChartIgnoresPins(target.pins, loaded ? dirname(loaded.path) : undefined, logger);
   const mode = request.gitops.mode ?? target.mode ?? 'pull-request';
   const pins: PlannedPin[] = target.pins.map((spec) => ({ spec, repository, digest: resolution.digest, tag: tagPolicy(request, pushed.tag), setRepository: request.setRepository }));
   const plan = planPromotion(pins, { ...request.gitops, mode }, {

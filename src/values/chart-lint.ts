@@ -15,14 +15,14 @@ export function lintAgainstChart(text: string, file: string, reads: ChartReads, 
   });
 }
 
-/** One warning per pin target the chart won't render, for the pipeline (local chart beside the values). */
-export function chartWarnings(reads: ChartReads, file: string, targets: readonly PinTarget[], vendored = true): string[] {
+/** One warning per pin target the chart won't render, for the pipeline (local chart beside the values); the caller names the file. */
+export function chartWarnings(reads: ChartReads, targets: readonly PinTarget[], vendored = true): string[] {
   const out: string[] = [];
   for (const t of targets) {
     if (t.kind !== 'helm' && !(t.kind === 'reference' && t.path && !t.container)) continue;
     const field = t.kind === 'helm' ? pinnedField(t.style, t.shaKey) : '';
     const finding = checkBlock(reads, t.path!, field, vendored);
-    if (finding.verdict === 'ignores') out.push(`${file}: ${field ? `${t.path}.${field}` : t.path}: ${finding.message}`);
+    if (finding.verdict === 'ignores') out.push(`${field ? `${t.path}.${field}` : t.path}: ${finding.message}`);
   }
   return out;
 }

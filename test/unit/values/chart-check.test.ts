@@ -52,11 +52,11 @@ describe('chart check', () => {
 
   it('gives the pipeline one warning per target the chart would not render', async () => {
     const r = await reads('argo-cd');
-    const warnings = chartWarnings(r, 'env/dev/values.yaml', [
+    const warnings = chartWarnings(r, [
       { kind: 'helm', path: 'global.image' },
       { kind: 'helm', path: 'global.image', style: 'tag-digest' },
       { kind: 'kustomize', name: 'x' },
     ]);
-    expect(warnings).toEqual([expect.stringMatching(/^env\/dev\/values.yaml: global.image.digest: the chart never reads .Values.global.image.digest.*use style tag-digest$/)]);
+    expect(warnings).toEqual([expect.stringMatching(/^global.image.digest: the chart never reads .Values.global.image.digest.*use style tag-digest$/)]);
   });
 });
