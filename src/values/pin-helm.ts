@@ -132,8 +132,13 @@ function shaStyle(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageB
   if (!pin.digest.startsWith('sha256:')) throw new InputError('digest', `style sha writes a sha256 hex digest (the chart prefixes @sha256:), got ${pin.digest.split(':')[0]}`);
   const tag = planTag(src, doc, pin, block, pin.tag ?? { mode: 'keep' });
   const pair = findPair(block.map, shaKey);
+  const hex = pin.digest.slice('sha256:'.length);
+  if (!pair && tag.reusable && block.tag) {
+    // As with a digest key: the removed tag's line takes the new field.
+    return { edits: [replacePair(block.tag, { key: shaKey, value: hex, changeKey: `${block.path}.${shaKey}`, style: block.style }, `${block.path}.tag`)], tag: tag.outcome };
+  }
   const after = (tag.outcome.action === 'removed' ? null : block.tag) ?? block.repository ?? block.registry ?? null;
-  const sha = fieldEdit(src, doc, pin, block, pair, shaKey, pin.digest.slice('sha256:'.length), after);
+  const sha = fieldEdit(src, doc, pin, block, pair, shaKey, hex, after);
   return { edits: [...tag.edits, ...sha.edits], previousDigest: sha.previous ? `sha256:${sha.previous}` : undefined, tag: tag.outcome };
 }
 
