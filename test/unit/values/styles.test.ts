@@ -203,3 +203,19 @@ describe('refusals name the file, the line and what would work', () => {
     expect(() => pinText(read('grafana-values.yaml'), [{ target: { kind: 'helm', path: 'image', style: 'sha' }, digest: `sha512:${'3'.repeat(128)}` }], { file: 'g' })).toThrow(/style sha writes a sha256 hex digest/);
   });
 });
+
+describe('kustomize: the tag outcome, and a newTag that carries its own digest', () => {
+  it('reports newTag removed by default, set, or kept', () => {
+    const text = read('kustomization-basic.yaml');
+    const outcome = (tag?: Pin['tag']) => pinText(text, [{ target: { kind: 'kustomize', name: 'nginx' }, digest: D1, ...(tag ? { tag } : {}) }], { file: 'k' }).tags[0];
+    expect(outcome()).toEqual({ target: 'images[name=nginx]', action: 'removed', before: '1.25' });
+    expect(outcome({ mode: 'set', value: '1.26' })).toEqual({ target: 'images[name=nginx]', action: 'set', before: '1.25', after: '1.26' });
+    expect(outcome({ mode: 'keep' })).toEqual({ target: 'images[name=nginx]', action: 'kept', before: '1.25', after: '1.25' });
+  });
+
+  it('a kept newTag@digest follows the pinned digest, so the entry never names two images', () => {
+    const text = `images:\n- name: nginx\n  newTag: 1.26@${D2}\n  digest: ${D2}\n`;
+    const out = pinText(text, [{ target: { kind: 'kustomize', name: 'nginx' }, digest: D1, tag: { mode: 'keep' } }], { file: 'k', verify: true }).text;
+    expect(out).toBe(`images:\n- name: nginx\n  newTag: 1.26@${D1}\n  digest: ${D1}\n`);
+  });
+});
