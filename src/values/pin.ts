@@ -14,6 +14,9 @@ import { planMarker } from './pin-marker.js';
 import { cut } from './text.js';
 import { findPair, parsePath, walk } from './path.js';
 
+/** Pinning is linear, but the parsed tree is large: 50 MB takes about 4 GB, so the engine stops above 64 MiB. */
+export const MAX_CHARS = 64 * 2 ** 20;
+
 export interface PinOptions {
   /** Name used in errors and changes (the caller reads and writes the file). */
   file: string;
@@ -92,6 +95,9 @@ function checkDistinct(file: string, edits: readonly Edit[], seen: Set<string>):
  */
 export function pinText(text: string, pins: Pin[], options: PinOptions): PinResult {
   for (const pin of pins) validatePin(pin);
+  if (text.length > MAX_CHARS) {
+    throw new FileError(options.file, undefined, `is ${(text.length / 2 ** 20).toFixed(0)} MiB; digestpin pins values files up to ${MAX_CHARS / 2 ** 20} MiB (a parsed YAML tree takes about 80 bytes of memory per byte of file)`);
+  }
   let src = parseSource(text, options.file);
   let pending: Edit[] = [];
   let located: Applied['located'] = [];

@@ -51,3 +51,10 @@ describe('duplicate keys without the quadratic check', () => {
     expect(() => pinText(text, [{ target: { kind: 'yaml-path', path: 'a[0].b' }, digest: D1 }], { file: 'v.yaml' })).toThrow("v.yaml:7: duplicate key: 'y' (first at line 6)");
   });
 });
+
+describe('a size cap above the benchmarked 50 MB', () => {
+  it('refuses a file above 64 MiB in one line', () => {
+    const text = `image:\n  repository: web\n${'#'.repeat(64 * 2 ** 20)}\n`;
+    expect(() => pinText(text, [{ target: { kind: 'helm', path: 'image' }, digest: D1 }], { file: 'big.yaml' })).toThrow(/^big.yaml: is 64 MiB; digestpin pins values files up to 64 MiB/);
+  });
+});
