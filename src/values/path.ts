@@ -52,6 +52,8 @@ export type Walk =
 function describe(node: unknown): string {
   if (isSeq(node)) return 'a sequence';
   if (isMap(node)) return 'a map';
+  // `values: |` keeps YAML as text: editing inside it would be editing a string, which digestpin never does.
+  if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')) return 'a string block (YAML kept as text, which digestpin does not edit: move it to a map such as valuesObject, or mark the line in its own file)';
   if (isScalar(node)) return node.value === null ? 'empty' : `a scalar (${cut(String(node.value))})`;
   return 'empty';
 }

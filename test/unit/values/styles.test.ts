@@ -219,3 +219,11 @@ describe('kustomize: the tag outcome, and a newTag that carries its own digest',
     expect(out).toBe(`images:\n- name: nginx\n  newTag: 1.26@${D1}\n  digest: ${D1}\n`);
   });
 });
+
+describe('a value kept in a string block', () => {
+  it('is refused with the line, saying why and what would work', () => {
+    const text = 'spec:\n  source:\n    helm:\n      values: |\n        image:\n          repository: web\n';
+    const e = refusal(text, { target: { kind: 'helm', path: 'spec.source.helm.values.image' }, digest: D1 }, 'app.yaml');
+    expect(e.message).toMatch(/^app.yaml:4: 'spec.source.helm.values' is a string block \(YAML kept as text, which digestpin does not edit: move it to a map such as valuesObject/);
+  });
+});
