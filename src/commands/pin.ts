@@ -139,7 +139,7 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
   const pin = pinFromFlags(values);
   const path = resolve(io.cwd, values.file);
   const before = await readText(path, values.file);
-  const result = pinText(before, [pin], { file: values.file, verify: true });
+  const result = pinText(before, [pin], { file: values.file, verify: true, hints: 'cli' });
   if (!result.changed) {
     io.stdout(`${values.file} already pins ${pin.digest}`);
     return 0;

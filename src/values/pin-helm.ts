@@ -11,6 +11,7 @@ import { fillEmptyPair, insertIntoMap, isEmptyValue, replacePair, setScalar, str
 import { globalRegistry, namesImage, readBlock, renderedRepositories, scalarTarget, type ImageBlock } from './block.js';
 import { splitRegistry } from './reference.js';
 import { splitTag } from './image-string.js';
+import { hint } from './hints.js';
 import { cut } from './text.js';
 import { planTag, tagValueEdit } from './tag.js';
 
@@ -54,7 +55,7 @@ function repositoryEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block:
       return [insertIntoMap(src, doc, block.map, after, [{ key: field, value: pin.repository, changeKey: `${path}.${field}`, style: block.style }])];
     }
     const legacy = findPair(block.map, 'graph') ? " (it still uses the legacy 'graph' key)" : '';
-    throw new FileError(src.file, line, `'${path}' has no ${field}${legacy}; the chart contract requires one (or set it with --set-repository --repository IMAGE)`);
+    throw new FileError(src.file, line, `'${path}' has no ${field}${legacy}; the chart contract requires one${hint(src, 'set-repository', (h) => `or set it with ${h}${src.audience === 'cli' ? ' --repository IMAGE' : ''}`)}`);
   }
   const current = stringValue(block.repository.value);
   const repoLine = lineOf(src.text, (block.repository.key as { range: [number] }).range[0]);
@@ -63,7 +64,7 @@ function repositoryEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block:
   const candidates = renderedRepositories(block, current, globalRegistry(doc));
   if (namesImage(candidates, pin.repository)) return [];
   if (!pin.setRepository) {
-    throw new FileError(src.file, repoLine, `'${path}.${field}' names ${cut(candidates[0]!)}, not ${pin.repository} (pass --set-repository to replace it)`);
+    throw new FileError(src.file, repoLine, `'${path}.${field}' names ${cut(candidates[0]!)}, not ${pin.repository}${hint(src, 'set-repository', (h) => `pass ${h} to replace it`)}`);
   }
   const edits: Edit[] = [];
   const registryValue = stringValue(block.registry?.value);
@@ -113,11 +114,11 @@ function digestStyle(src: SourceFile, doc: Document.Parsed, pin: Pin, block: Ima
 /** `tag-digest` style: `tag: <tag>@<digest>`; a `digest` key beside it that holds a digest is kept in agreement. */
 function tagDigestStyle(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageBlock): Planned {
   const at = lineOf(src.text, (block.tag?.key as { range: [number] } | undefined)?.range[0] ?? block.map.range![0]);
-  if (pin.tag?.mode === 'remove') throw new FileError(src.file, at, `'${block.path}.tag' carries the digest in style tag-digest, so it can't be removed (use style digest with --remove-tag)`);
+  if (pin.tag?.mode === 'remove') throw new FileError(src.file, at, `'${block.path}.tag' carries the digest in style tag-digest, so it can't be removed${hint(src, 'remove-tag', (h) => `use style digest with ${h}`)}`);
   const current = block.tag ? stringValue(scalarTarget(src, doc, block.tag, `${block.path}.tag`, Boolean(pin.allowAlias))) : undefined;
   const parts = splitTag(current ?? '');
   const base = pin.tag?.mode === 'set' ? pin.tag.value : parts.tag;
-  if (!base) throw new FileError(src.file, at, `'${block.path}' has no tag to carry the digest in style tag-digest (pass --tag T, or use style digest)`);
+  if (!base) throw new FileError(src.file, at, `'${block.path}' has no tag to carry the digest in style tag-digest${hint(src, 'tag', (h) => `pass ${h}, or use style digest`)}`);
   const value = `${base}@${pin.digest}`;
   const edits = tagValueEdit(src, doc, pin, block, value);
   const previous = parts.digest || undefined;
@@ -150,8 +151,8 @@ export function planHelm(src: SourceFile, pin: Pin, target: HelmTarget): Planned
   if (walk.kind === 'missing') {
     if (!pin.createMissing || style !== 'digest') {
       const at = formatPath(segments.slice(0, walk.depth)) || 'the document';
-      const hint = style === 'digest' ? ' (create it with --create)' : '';
-      throw new FileError(src.file, lineOf(src.text, walk.map.range![0]), `'${path}' not found: ${at} has no key '${segments[walk.depth]}'${hint}`);
+      const create = style === 'digest' ? hint(src, 'create', (h) => `create it with ${h}`) : '';
+      throw new FileError(src.file, lineOf(src.text, walk.map.range![0]), `'${path}' not found: ${at} has no key '${segments[walk.depth]}'${create}`);
     }
     if (!pin.allowAlias) checkSharedAnchors(doc, src.text, src.file, walk.anchors, path);
     return createBlock(src, doc, pin, segments, walk.depth, walk.map);
@@ -177,7 +178,7 @@ export function planHelm(src: SourceFile, pin: Pin, target: HelmTarget): Planned
 /** The target is not a map: say what it is, and which style pins a one-string image. */
 function notABlock(src: SourceFile, node: unknown, path: string): never {
   const at = (node as { range?: [number] } | null)?.range ? lineOf(src.text, (node as { range: [number] }).range[0]) : undefined;
-  if (isEmptyValue(node)) throw new FileError(src.file, at, `'${path}' is empty (create its keys with --create)`);
+  if (isEmptyValue(node)) throw new FileError(src.file, at, `'${path}' is empty${hint(src, 'create', (h) => `create its keys with ${h}`)}`);
   const value = stringValue(node);
   if (value !== undefined) throw new FileError(src.file, at, `'${path}' is a string (${cut(value)}), not an image block with repository/tag/digest; pin it with style reference`);
   const what = node && typeof node === 'object' && 'value' in node ? `a scalar (${cut(String((node as { value: unknown }).value))})` : 'not a map';

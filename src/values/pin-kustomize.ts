@@ -9,6 +9,7 @@ import { columnOf, lineOf, type SourceFile } from './source.js';
 import { hasTrailingComment, insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, replacePair, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
 import { readBlock, scalarTarget, type ImageBlock } from './block.js';
 import { sameRepository } from './reference.js';
+import { hint } from './hints.js';
 import { cut } from './text.js';
 import type { Planned } from './pin-helm.js';
 
@@ -84,7 +85,7 @@ function newNameEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: Im
   const current = block.repository ? stringValue(block.repository.value) : name;
   if (current !== undefined && sameRepository(current, pin.repository)) return [];
   const line = lineOf(src.text, block.map.range![0]);
-  if (!pin.setRepository) throw new FileError(src.file, line, `images entry '${name}' renders ${current ?? '?'}, not ${pin.repository} (pass --set-repository to set newName)`);
+  if (!pin.setRepository) throw new FileError(src.file, line, `images entry '${name}' renders ${current ?? '?'}, not ${pin.repository}${hint(src, 'set-repository', (h) => `pass ${h} to set newName`)}`);
   if (block.repository) {
     const edit = setScalar(src, block.repository, scalarTarget(src, doc, block.repository, `${key}.newName`, Boolean(pin.allowAlias)), pin.repository, `${key}.newName`, block.style);
     return edit ? [edit] : [];
@@ -154,9 +155,9 @@ function planEntry(src: SourceFile, pin: Pin, name: string): Planned & { block?:
   if (!entry) {
     if (!imagesPair && !looksLikeKustomization(root)) {
       // Creating `images:` here would write a key nothing reads: don't offer --create, say what the file is.
-      throw new FileError(src.file, undefined, `no images entry named '${cut(name)}', and this is not a kustomization (no kind: Kustomization, resources: or images:); for Helm values use --key`);
+      throw new FileError(src.file, undefined, `no images entry named '${cut(name)}', and this is not a kustomization (no kind: Kustomization, resources: or images:)${hint(src, 'key', (h) => `for Helm values use ${h}`)}`);
     }
-    if (!pin.createMissing) throw new FileError(src.file, imagesPair ? lineOf(src.text, (imagesPair.key as Node).range![0]) : undefined, `no images entry named '${cut(name)}' (create it with --create)`);
+    if (!pin.createMissing) throw new FileError(src.file, imagesPair ? lineOf(src.text, (imagesPair.key as Node).range![0]) : undefined, `no images entry named '${cut(name)}'${hint(src, 'create', (h) => `create it with ${h}`)}`);
     const set = pin.tag?.mode === 'set' ? pin.tag.value : undefined;
     return { edits: [createEntry(src, pin, name, root, imagesPair)], structural: true, tag: set ? { target: key, action: 'set', after: set } : { target: key, action: 'absent' } };
   }

@@ -9,6 +9,7 @@ import { setScalar, stringValue, type Edit } from './edits.js';
 import { namesImage, scalarTarget } from './block.js';
 import { splitTag } from './image-string.js';
 import { keyPath, referenceEdit } from './pin-reference.js';
+import { hint } from './hints.js';
 import { cut } from './text.js';
 import type { Planned } from './pin-helm.js';
 
@@ -82,7 +83,7 @@ function fieldEdit(src: SourceFile, m: Marked, pin: Pin, tagged: boolean): Plann
   const at = lineOf(src.text, (m.pair.key as Node).range![0]);
   if (m.marker.field === 'name') {
     if (!pin.repository || namesImage([current], pin.repository)) return { edits: [] };
-    if (!pin.setRepository) throw new FileError(src.file, at, `'${m.key}' names ${cut(current)}, not ${pin.repository} (pass --set-repository to replace it)`);
+    if (!pin.setRepository) throw new FileError(src.file, at, `'${m.key}' names ${cut(current)}, not ${pin.repository}${hint(src, 'set-repository', (h) => `pass ${h} to replace it`)}`);
     const edit = setScalar(src, m.pair, target, pin.repository, m.key);
     return { edits: edit ? [edit] : [] };
   }
@@ -92,9 +93,9 @@ function fieldEdit(src: SourceFile, m: Marked, pin: Pin, tagged: boolean): Plann
   }
   // `:tag`: with a `:digest` line beside it the tag stays a tag; alone, it carries the digest (`v1@sha256:…`).
   const parts = splitTag(current);
-  if (pin.tag?.mode === 'remove') throw new FileError(src.file, at, `'${m.key}' is marked as the tag; a marked tag is set, never removed (drop --remove-tag)`);
+  if (pin.tag?.mode === 'remove') throw new FileError(src.file, at, `'${m.key}' is marked as the tag; a marked tag is set, never removed${hint(src, 'remove-tag', (h) => `drop ${h}`)}`);
   const base = pin.tag?.mode === 'set' ? pin.tag.value : parts.tag;
-  if (!base && !tagged) throw new FileError(src.file, at, `'${m.key}' has no tag to carry the digest (pass --tag T)`);
+  if (!base && !tagged) throw new FileError(src.file, at, `'${m.key}' has no tag to carry the digest${hint(src, 'tag', (h) => `pass ${h}`)}`);
   const value = tagged ? base : `${base}@${pin.digest}`;
   const edit = setScalar(src, m.pair, target, value, m.key, undefined, true);
   const tag: TagOutcome = { target: m.key, action: base === parts.tag ? 'kept' : 'set', ...(parts.tag ? { before: parts.tag } : {}), after: base };

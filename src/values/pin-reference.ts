@@ -9,6 +9,7 @@ import { lineOf, type SourceFile } from './source.js';
 import { isEmptyValue, setScalar, stringValue } from './edits.js';
 import { namesImage, scalarTarget } from './block.js';
 import { formatImageString, parseImageString } from './image-string.js';
+import { hint } from './hints.js';
 import { cut } from './text.js';
 import type { Planned } from './pin-helm.js';
 
@@ -29,10 +30,10 @@ export function referenceEdit(src: SourceFile, doc: Document.Parsed, pin: Pin, p
   const current = parseImageString(value ?? '');
   let repository = current.repository;
   if (!repository) {
-    if (!pin.repository) throw new FileError(src.file, at, `'${key}' is empty, so it names no image (pass --repository IMAGE)`);
+    if (!pin.repository) throw new FileError(src.file, at, `'${key}' is empty, so it names no image${hint(src, 'repository', (h) => `pass ${h}`)}`);
     repository = pin.repository;
   } else if (pin.repository && !namesImage([repository], pin.repository)) {
-    if (!pin.setRepository) throw new FileError(src.file, at, `'${key}' names ${cut(repository)}, not ${pin.repository} (pass --set-repository to replace it)`);
+    if (!pin.setRepository) throw new FileError(src.file, at, `'${key}' names ${cut(repository)}, not ${pin.repository}${hint(src, 'set-repository', (h) => `pass ${h} to replace it`)}`);
     repository = pin.repository;
   }
   const policy = pin.tag ?? { mode: 'keep' };
@@ -103,13 +104,13 @@ function planContainer(src: SourceFile, pin: Pin, target: ReferenceTarget): Plan
   if (found.length === 0) throw new FileError(src.file, undefined, `no container named '${cut(name)}'${target.path ? ` in '${target.path}'` : ' in any containers or initContainers list'}`);
   if (found.length > 1) {
     const lines = found.map((c) => lineOf(src.text, c.entry.range![0]));
-    throw new FileError(src.file, lines[1], `${found.length} containers are named '${cut(name)}' (lines ${lines.join(', ')}); give the list with --key to choose one`);
+    throw new FileError(src.file, lines[1], `${found.length} containers are named '${cut(name)}' (lines ${lines.join(', ')}); choose one${hint(src, 'key', (h) => `give the list with ${h}`)}`);
   }
   const { doc, entry, item, path } = found[0]!;
   const key = `${path}.image`;
   if (isAlias(item) && !pin.allowAlias) {
     const at = lineOf(src.text, (item as Node).range![0]);
-    throw new FileError(src.file, at, `container '${cut(name)}' is an alias (*${item.source}), a list entry other containers share; pin the entry at &${item.source} with --key, or allow aliases`);
+    throw new FileError(src.file, at, `container '${cut(name)}' is an alias (*${item.source}), a list entry other containers share; pin the entry at &${item.source} itself${hint(src, 'key', (h) => `with ${h}`)}`);
   }
   if (!pin.allowAlias) checkSharedAnchors(doc, src.text, src.file, [entry], key);
   const pair = findPair(entry, 'image');

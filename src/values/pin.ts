@@ -12,6 +12,7 @@ import { planYamlPath } from './pin-yaml-path.js';
 import { planReference } from './pin-reference.js';
 import { planMarker } from './pin-marker.js';
 import { cut } from './text.js';
+import type { HintAudience } from './hints.js';
 import { findPair, parsePath, walk } from './path.js';
 
 /** Pinning is linear, but the parsed tree is large: 50 MB takes about 4 GB, so the engine stops above 64 MiB. */
@@ -22,6 +23,8 @@ export interface PinOptions {
   file: string;
   /** Re-parse the output and check every pin landed (one extra parse; the CLI turns it on). */
   verify?: boolean;
+  /** Refusal hints name `digestpin pin` flags ('cli') or a promotion's inputs ('pipeline', the default). */
+  hints?: HintAudience;
 }
 
 function plan(src: ReturnType<typeof parseSource>, pin: Pin): Planned {
@@ -98,7 +101,8 @@ export function pinText(text: string, pins: Pin[], options: PinOptions): PinResu
   if (text.length > MAX_CHARS) {
     throw new FileError(options.file, undefined, `is ${(text.length / 2 ** 20).toFixed(0)} MiB; digestpin pins values files up to ${MAX_CHARS / 2 ** 20} MiB (a parsed YAML tree takes about 80 bytes of memory per byte of file)`);
   }
-  let src = parseSource(text, options.file);
+  const parse = (t: string) => ({ ...parseSource(t, options.file), audience: options.hints ?? 'pipeline' });
+  let src = parse(text);
   let pending: Edit[] = [];
   let located: Applied['located'] = [];
   let previousDigest: string | undefined;
@@ -108,7 +112,7 @@ export function pinText(text: string, pins: Pin[], options: PinOptions): PinResu
     if (pending.length === 0) return;
     const out = applyEdits(src, pending);
     located = [...located.map((l) => ({ ...l, offset: out.shift(l.offset) })), ...out.located];
-    src = reparse ? parseSource(out.text, options.file) : { ...src, text: out.text };
+    src = reparse ? parse(out.text) : { ...src, text: out.text };
     pending = [];
   };
   pins.forEach((pin, i) => {

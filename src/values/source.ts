@@ -4,6 +4,7 @@ import { parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import { FileError } from '../runtime/errors.js';
 import { duplicateKeys, type DuplicateKey } from './duplicates.js';
 import { cut } from './text.js';
+import type { HintAudience } from './hints.js';
 
 export interface SourceFile {
   file: string;
@@ -11,6 +12,8 @@ export interface SourceFile {
   docs: Document.Parsed[];
   /** Line ending used for new lines: the file's first one, `\n` when it has none. */
   eol: string;
+  /** Who reads refusal hints: the CLI's `pin` flags, or a promotion's inputs (the default). */
+  audience?: HintAudience;
 }
 
 /** 1-based line of a character offset. */

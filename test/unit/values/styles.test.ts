@@ -162,7 +162,7 @@ describe('pin styles: golden files', () => {
 
 function refusal(text: string, pin: Pin, file = 'values.yaml'): FileError {
   try {
-    pinText(text, [pin], { file });
+    pinText(text, [pin], { file, hints: 'cli' });
   } catch (error) {
     expect(error).toBeInstanceOf(FileError);
     expect((error as Error).message).not.toContain('\n');
@@ -225,5 +225,27 @@ describe('a value kept in a string block', () => {
     const text = 'spec:\n  source:\n    helm:\n      values: |\n        image:\n          repository: web\n';
     const e = refusal(text, { target: { kind: 'helm', path: 'spec.source.helm.values.image' }, digest: D1 }, 'app.yaml');
     expect(e.message).toMatch(/^app.yaml:4: 'spec.source.helm.values' is a string block \(YAML kept as text, which digestpin does not edit: move it to a map such as valuesObject/);
+  });
+});
+
+describe('refusal hints name only options the caller offers', () => {
+  const fail = (text: string, pin: Pin, hints?: 'cli' | 'pipeline') => {
+    try {
+      pinText(text, [pin], { file: 'v.yaml', ...(hints ? { hints } : {}) });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('a promotion (the default) has no --create, and names its inputs', () => {
+    const missing = { target: { kind: 'helm', path: 'image' }, digest: D1 } as Pin;
+    expect(fail('replicas: 1\n', missing, 'cli')).toBe("v.yaml:1: 'image' not found: the document has no key 'image' (create it with --create)");
+    expect(fail('replicas: 1\n', missing)).toBe("v.yaml:1: 'image' not found: the document has no key 'image'");
+    const wrong = { target: { kind: 'helm', path: 'image' }, digest: D1, repository: 'ghcr.io/acme/api' } as Pin;
+    expect(fail('image:\n  repository: ghcr.io/acme/web\n', wrong)).toMatch(/not ghcr.io\/acme\/api \(pass set-repository: true to replace it\)$/);
+    expect(fail('image:\n  repository: ghcr.io/acme/web\n', wrong, 'cli')).toMatch(/not ghcr.io\/acme\/api \(pass --set-repository to replace it\)$/);
+    const remove = { target: { kind: 'helm', path: 'dex.image', style: 'tag-digest' }, digest: D1, tag: { mode: 'remove' } } as Pin;
+    expect(fail(read('argo-cd-values.yaml'), remove)).toMatch(/\(use style digest with tag-policy: remove\)$/);
   });
 });
