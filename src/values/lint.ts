@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml
 import type { LintProblem } from './types.js';
 import { lineOf, parseYaml } from './source.js';
 import { duplicateKeys } from './duplicates.js';
-import { splitTag } from './image-string.js';
+import { parseImageString, splitTag } from './image-string.js';
 import { cut } from './text.js';
 import { findPair } from './path.js';
 import { isDigest, repositoryHasReference } from './reference.js';
@@ -63,6 +63,17 @@ function checkBlock(text: string, file: string, path: string, owner: Pair<unknow
   }
 }
 
+/** A one-string image (`image: repo:tag@sha256:…`, style reference): its digest must be one, and immutable needs it. */
+function checkReference(text: string, file: string, path: string, pair: Pair<unknown, unknown>, value: string, options: LintOptions, out: LintProblem[]): void {
+  const { digest } = parseImageString(value);
+  const line = keyLine(text, pair);
+  if (digest !== undefined && !isDigest(digest)) {
+    out.push({ file, line, severity: 'error', rule: 'malformed-digest', message: `${path} '${cut(value)}' carries '${cut(digest)}', which is not a digest` });
+  } else if (digest === undefined && options.immutable) {
+    out.push({ file, line, severity: 'error', rule: 'tag-only', message: `${path} '${cut(value)}' pins only a tag; immutable environments need repo:tag@sha256:…` });
+  }
+}
+
 function visitNode(text: string, file: string, node: unknown, path: string, options: LintOptions, out: LintProblem[]): void {
   if (isSeq(node)) {
     node.items.forEach((item, i) => visitNode(text, file, item, `${path}[${i}]`, options, out));
@@ -75,6 +86,8 @@ function visitNode(text: string, file: string, node: unknown, path: string, opti
     const value = pair.value;
     if (key && isImageKey(key) && isMap(value) && IMAGE_KEYS.some((k) => findPair(value, k))) {
       checkBlock(text, file, child, pair as Pair<unknown, unknown>, value, options, out);
+    } else if (key && isImageKey(key) && isScalar(value) && typeof value.value === 'string' && /[/:@]/.test(value.value)) {
+      checkReference(text, file, child, pair as Pair<unknown, unknown>, value.value, options, out);
     }
     visitNode(text, file, value, child, options, out);
   }

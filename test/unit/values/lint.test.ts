@@ -77,4 +77,11 @@ describe('lintText', () => {
     expect(problems[0]!.message.length).toBeLessThan(200);
     expect(problems[0]!.message).toContain('(700 characters)');
   });
+
+  it('checks one-string images: a malformed embedded digest, and tag-only under --immutable', () => {
+    expect(rules('image: nginx:1.25\n')).toEqual([]);
+    expect(rules('image: nginx:1.25\n', true)).toEqual([['tag-only', 1]]);
+    expect(rules(`image: nginx:1.25@${D1}\n`, true)).toEqual([]);
+    expect(rules('worker:\n  image: ghcr.io/acme/w@sha256:abc\n')).toEqual([['malformed-digest', 2]]);
+  });
 });
