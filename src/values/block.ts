@@ -2,7 +2,7 @@
 // repository names the image being pinned, including bitnami's `registry` + `global.imageRegistry`.
 import { isAlias, isMap, isScalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { FileError } from '../runtime/errors.js';
-import { checkSharedAnchors, findPair } from './path.js';
+import { anchorAt, checkSharedAnchors, findPair } from './path.js';
 import { lineOf, type SourceFile } from './source.js';
 import { stringValue, type ScalarStyle } from './edits.js';
 import { normalizeRepository } from './reference.js';
@@ -55,7 +55,7 @@ export function scalarTarget(src: SourceFile, doc: Document.Parsed, pair: Pair<u
   let value = pair.value;
   if (isAlias(value)) {
     if (!allowAlias) {
-      const msg = `'${key}' is an alias (*${value.source}); pinning it would change every user of &${value.source} (allow aliases to do it anyway)`;
+      const msg = `'${key}' is an alias (*${value.source}); pinning it would change every user of &${value.source}${anchorAt(doc, src.text, value)} (give this key its own value, or allow aliases to change them all)`;
       throw new FileError(src.file, lineOf(src.text, value.range![0]), msg);
     }
     return value.resolve(doc);

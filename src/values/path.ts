@@ -63,6 +63,14 @@ function nodeLine(text: string, node: unknown, fallback: number): number {
   return lineOf(text, range ? range[0] : fallback);
 }
 
+/** `, defined at line N`: where the anchor an alias points to is, so the user can find every value it shares. */
+export function anchorAt(doc: Document.Parsed, text: string, alias: { source: string; resolve: (d: Document.Parsed) => unknown }): string {
+  const target = alias.resolve(doc) as Node | undefined;
+  if (!target?.range) return '';
+  const at = text.lastIndexOf(`&${alias.source}`, target.range[0]);
+  return `, defined at line ${lineOf(text, at >= 0 ? at : target.range[0])}`;
+}
+
 /** Walks `segments` from the document root, resolving aliases only when `allowAlias`. */
 export function walk(doc: Document.Parsed, text: string, file: string, segments: readonly Segment[], allowAlias: boolean): Walk {
   let node: unknown = doc.contents;
@@ -73,7 +81,7 @@ export function walk(doc: Document.Parsed, text: string, file: string, segments:
     const here = formatPath(segments.slice(0, i));
     if (isAlias(node)) {
       if (!allowAlias) {
-        const msg = `'${here}' is an alias (*${node.source}); pinning it would change every user of &${node.source} (allow aliases to do it anyway)`;
+        const msg = `'${here}' is an alias (*${node.source}); pinning it would change every user of &${node.source}${anchorAt(doc, text, node)} (give this key its own value, or allow aliases to change them all)`;
         return { kind: 'error', depth: i, error: new FileError(file, nodeLine(text, node, docStart), msg) };
       }
       node = node.resolve(doc);

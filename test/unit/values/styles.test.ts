@@ -181,7 +181,7 @@ describe('refusals name the file, the line and what would work', () => {
     ['tag-digest with --remove-tag', read('argo-cd-values.yaml'), { target: { kind: 'helm', path: 'dex.image', style: 'tag-digest' }, digest: D1, tag: { mode: 'remove' } }, /^values.yaml:23: 'dex.image.tag' carries the digest in style tag-digest, so it can't be removed \(use style digest with --remove-tag\)$/],
     ['tag-digest without any tag', read('argo-cd-values.yaml'), { target: { kind: 'helm', path: 'global.image', style: 'tag-digest' }, digest: D1 }, /has no tag to carry the digest in style tag-digest \(pass --tag T, or use style digest\)$/],
     ['a marker nobody wrote', read('helm-basic.yaml'), { target: { kind: 'marker', name: 'agents' }, digest: D1 }, /^values.yaml: no line carries the marker 'agents'/],
-    ['an alias target', 'a: &a ghcr.io/acme/web:v1\nimage: *a\n', { target: { kind: 'reference', path: 'image' }, digest: D1 }, /^values.yaml:2: 'image' is an alias \(\*a\)/],
+    ['an alias target', 'a: &a ghcr.io/acme/web:v1\nimage: *a\n', { target: { kind: 'reference', path: 'image' }, digest: D1 }, /^values.yaml:2: 'image' is an alias \(\*a\); pinning it would change every user of &a, defined at line 1 \(give this key its own value, or allow aliases to change them all\)$/],
   ])('%s', (_, text, pin, message) => {
     expect(refusal(text, pin).message).toMatch(message);
   });
