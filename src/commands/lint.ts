@@ -1,17 +1,27 @@
-// `digestpin lint [--immutable] PATH...`: checks image blocks in values files (directories recurse into
+// `digestpin lint [--immutable] [--json] PATH...`: checks image blocks in values files (directories recurse into
 // *.yaml / *.yml), prints `file:line: message`, annotates in GitHub Actions, exits 1 on errors.
+// `digestpin lint --chart CHART [VALUES...]` also says, per image block, whether the chart reads the pinned field.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { FileError, InputError } from '../runtime/errors.js';
-import { lintText, type LintProblem } from '../values/index.js';
+import { decodeUtf8, lintText, type LintProblem } from '../values/index.js';
+import { chartReads } from '../values/chart-check.js';
+import { lintAgainstChart } from '../values/chart-lint.js';
+import { readLocalChart } from '../chart/read-chart.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO, CommandMain } from './types.js';
 
-const HELP = `usage: digestpin lint [--immutable] PATH...
+const HELP = `usage: digestpin lint [--immutable] [--json] PATH...
+       digestpin lint --chart CHART [--json] [VALUES...]
 
 Checks image blocks (maps under image / *Image keys) in YAML files; directories are searched for *.yaml and *.yml.
 Reports legacy image.graph keys, missing repository, malformed digest, a repository with a tag or digest,
-duplicate keys and YAML syntax errors; with --immutable, also image blocks that pin only a tag.`;
+a tag whose own @sha256: differs from digest:, duplicate keys and YAML syntax errors; with --immutable, also
+image blocks that pin only a tag.
+  --chart CHART   read the Helm chart's templates (CHART/templates, CHART/charts/*/templates) and say, for each
+                  image block of the values files (default CHART/values.yaml), whether the chart reads the field
+                  the pin writes; an ignored pinned field is an error, and the report names the style that matches
+  --json          print {"files", "errors", "warnings", "problems": [...]} instead of lines`;
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 
@@ -44,33 +54,58 @@ function escapeProperty(text: string): string {
 }
 
 export function formatProblem(p: LintProblem): string {
-  return `${p.file}:${p.line}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+  return `${p.file}:${p.line}: ${p.severity === 'error' ? '' : `${p.severity}: `}${p.message}`;
 }
 
 export function annotation(p: LintProblem): string {
-  return `::${p.severity} file=${escapeProperty(p.file)},line=${p.line}::${escapeData(p.message)}`;
+  const level = p.severity === 'info' ? 'notice' : p.severity;
+  return `::${level} file=${escapeProperty(p.file)},line=${p.line}::${escapeData(p.message)}`;
+}
+
+async function filesToLint(io: CliIO, positionals: string[], chart: string | undefined): Promise<{ path: string; shown: string }[]> {
+  const files: { path: string; shown: string }[] = [];
+  const given = positionals.length > 0 ? positionals : chart ? [join(chart, 'values.yaml')] : [];
+  if (given.length === 0) throw new InputError('PATH', 'give at least one file or directory to lint');
+  for (const p of given) await collect(resolve(io.cwd, p), p, files);
+  return files;
+}
+
+/** Lint only reads, so a symlinked file is read through; bytes that are not UTF-8 are refused with their offset. */
+async function readValues(path: string, shown: string): Promise<string> {
+  return decodeUtf8(await readFile(path), shown);
 }
 
 export const main: CommandMain = async (argv: string[], io: CliIO) => {
-  const { values, positionals } = parseCommandArgs('lint', argv, { immutable: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+  const options = { immutable: { type: 'boolean' }, json: { type: 'boolean' }, chart: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+  const { values, positionals } = parseCommandArgs('lint', argv, options, true);
   if (values.help) {
     io.stdout(HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new InputError('PATH', 'give at least one file or directory to lint');
-  const files: { path: string; shown: string }[] = [];
-  for (const p of positionals) await collect(resolve(io.cwd, p), p, files);
-  const annotate = io.env.GITHUB_ACTIONS === 'true';
-  let errors = 0;
+  const chart = values.chart ? await readLocalChart(resolve(io.cwd, values.chart)) : undefined;
+  if (values.chart && !chart) throw new InputError('--chart', `'${values.chart}' holds no Chart.yaml; give the chart's folder`);
+  const reads = chart ? chartReads(chart.templates) : undefined;
+  const files = await filesToLint(io, positionals, values.chart);
+  const problems: LintProblem[] = [];
   for (const file of files) {
-    const text = await readFile(file.path, 'utf8');
     const shown = relative(io.cwd, file.path).startsWith('..') ? file.shown : relative(io.cwd, file.path);
-    for (const problem of lintText(text, shown, { immutable: Boolean(values.immutable) })) {
-      if (problem.severity === 'error') errors++;
+    const text = await readValues(file.path, shown);
+    const found = lintText(text, shown, { immutable: Boolean(values.immutable) });
+    const clean = !found.some((p) => p.rule === 'yaml-syntax' || p.rule === 'duplicate-key');
+    if (reads && clean) found.push(...lintAgainstChart(text, shown, reads, chart!.vendored));
+    problems.push(...found.sort((a, b) => a.line - b.line));
+  }
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.filter((p) => p.severity === 'warning').length;
+  if (values.json) {
+    io.stdout(JSON.stringify({ files: files.length, errors, warnings, problems }));
+  } else {
+    const annotate = io.env.GITHUB_ACTIONS === 'true';
+    for (const problem of problems) {
       io.stdout(formatProblem(problem));
       if (annotate) io.stdout(annotation(problem));
     }
   }
-  io.logger.info(`lint: ${files.length} file(s) checked, ${errors} error(s)`);
+  io.logger.info(`lint: ${files.length} file(s) checked${chart ? ` against ${chart.templates.length} chart template(s)` : ''}, ${errors} error(s)`);
   return errors > 0 ? 1 : 0;
 };

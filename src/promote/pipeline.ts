@@ -1,6 +1,7 @@
 // The whole path, phase by phase: pre-flight (the target files and keys, before anything is built) -> build
 // (or take a pushed image) -> verify the digest at the pull-side registry -> decide the tag -> one GitOps
 // commit / PR -> report. A dry run writes nothing anywhere. Side effects come in through PipelineDeps.
+import { dirname } from 'node:path';
 import { RegistryError } from '../runtime/errors.js';
 import { serviceLine, type Logger } from '../runtime/logger.js';
 import type { BuildResult } from '../buildx/types.js';
@@ -18,6 +19,7 @@ import { currentTags, preflight, standInEntries, type TargetCheck } from './pref
 import { chooseTags, type TagChoice } from './tag-choice.js';
 import { verifyStep } from './verify-step.js';
 import type { VerificationReport } from '../verify/types.js';
+import { warnIfChartIgnoresPins } from '../chart/local-check.js';
 
 export interface PipelineDeps {
   logger: Logger;
@@ -232,6 +234,8 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
   deps.output?.('digest', resolution.digest);
   deps.output?.('image-ref', imageRef);
   deps.output?.('pinned-ref', `${repository}@${resolution.digest}`);
+  // A local chart beside the values: warn when its templates never read the field a pin writes.
+  await warnIfChartIgnoresPins(run.pins('', []).map((p) => p.spec), run.loaded ? dirname(run.loaded.path) : undefined, logger);
   const version = resolution.labels?.['org.opencontainers.image.version'];
   const tag = await chooseTags({
     requested: request.tagPolicy,

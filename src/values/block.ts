@@ -2,7 +2,7 @@
 // repository names the image being pinned, including bitnami's `registry` + `global.imageRegistry`.
 import { isAlias, isMap, isScalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { FileError } from '../runtime/errors.js';
-import { checkSharedAnchors, findPair } from './path.js';
+import { anchorAt, checkSharedAnchors, findPair } from './path.js';
 import { lineOf, type SourceFile } from './source.js';
 import { stringValue, type ScalarStyle } from './edits.js';
 import { normalizeRepository } from './reference.js';
@@ -15,16 +15,18 @@ export interface ImageBlock {
   digest?: Pair<unknown, unknown>;
   /** Quote style of the repository or tag value, copied onto created scalars. */
   style: ScalarStyle;
+  /** Key path of the block, as changes and errors name it. */
+  path: string;
 }
 
-export function readBlock(map: YAMLMap, names: { repository: string; tag: string; name?: string }): ImageBlock {
+export function readBlock(map: YAMLMap, names: { repository: string; tag: string; name?: string }, path = ''): ImageBlock {
   const repository = findPair(map, names.repository);
   const tag = findPair(map, names.tag);
   // A quoted tag is usually a necessity (`"1.20"`), a quoted repository (or kustomize name) is the file's habit: copy that.
   const from = repository ?? (names.name ? findPair(map, names.name) : undefined);
   const type = isScalar(from?.value) ? from.value.type : undefined;
   const style = type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' ? type : undefined;
-  return { map, repository, registry: findPair(map, 'registry'), tag, digest: findPair(map, 'digest'), style };
+  return { map, repository, registry: findPair(map, 'registry'), tag, digest: findPair(map, 'digest'), style, path };
 }
 
 /** `global.imageRegistry` (bitnami), which overrides every block's `registry` at render time. */
@@ -53,7 +55,7 @@ export function scalarTarget(src: SourceFile, doc: Document.Parsed, pair: Pair<u
   let value = pair.value;
   if (isAlias(value)) {
     if (!allowAlias) {
-      const msg = `'${key}' is an alias (*${value.source}); pinning it would change every user of &${value.source} (allow aliases to do it anyway)`;
+      const msg = `'${key}' is an alias (*${value.source}); pinning it would change every user of &${value.source}${anchorAt(doc, src.text, value)} (give this key its own value, or allow aliases to change them all)`;
       throw new FileError(src.file, lineOf(src.text, value.range![0]), msg);
     }
     return value.resolve(doc);

@@ -6,6 +6,7 @@ import { FileError } from '../runtime/errors.js';
 import type { PinChange } from './types.js';
 import { columnOf, lineOf, lineStart, startsLine, type SourceFile } from './source.js';
 import { isDigest } from './reference.js';
+import { cut } from './text.js';
 
 export interface PendingChange {
   key: string;
@@ -97,7 +98,7 @@ export function setScalar(
   const line = lineOf(src.text, (node as Node).range![0]);
   if (!isScalar(node)) throw new FileError(src.file, line, `'${key}' is a ${isSeq(node) ? 'sequence' : isMap(node) ? 'map' : 'node'}, not a string`);
   if (node.value !== null && typeof node.value !== 'string' && !anyScalar) {
-    throw new FileError(src.file, line, `'${key}' is ${String(node.value)} (${typeof node.value}), not a string`);
+    throw new FileError(src.file, line, `'${key}' is ${cut(String(node.value))} (${typeof node.value}), not a string`);
   }
   if (node.value === value) return undefined;
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
@@ -235,7 +236,17 @@ export function replacePair(pair: Pair<unknown, unknown>, entry: NewEntry, remov
   return { start: keyNode.range![0], end: pairEnd(pair), text, changes };
 }
 
-/** Removes a key with its value: its whole line in a block map, the item and one comma in a flow map. */
+/** True when a comment follows the pair on its line (`tag: 1.0  # app version`). */
+export function hasTrailingComment(src: SourceFile, pair: Pair<unknown, unknown>): boolean {
+  const end = pairEnd(pair);
+  const lineEnd = src.text.indexOf('\n', end);
+  return src.text.slice(end, lineEnd === -1 ? undefined : lineEnd).trim().startsWith('#');
+}
+
+/**
+ * Removes a key with its value: its whole line in a block map, the item and one comma in a flow map.
+ * A comment on the removed line stays where it was, on its own line, since it may describe more than the key.
+ */
 export function removePair(src: SourceFile, map: YAMLMap, pair: Pair<unknown, unknown>, key: string): Edit {
   const start = pairKeyStart(pair);
   const end = pairEnd(pair);
@@ -255,6 +266,7 @@ export function removePair(src: SourceFile, map: YAMLMap, pair: Pair<unknown, un
   if (!startsLine(src.text, start) || (sameLine !== '' && !sameLine.startsWith('#'))) {
     throw new FileError(src.file, line, `can't remove '${key}': it shares its line with other YAML`);
   }
+  if (sameLine.startsWith('#')) return { start, end: src.text.indexOf('#', end), text: '', changes: [change] };
   const from = lineStart(src.text, start);
   // The last line of a file without a final newline takes the previous line's ending with it.
   if (lineEnd === -1) return { start: from > 0 ? from - src.eol.length : 0, end: src.text.length, text: '', changes: [change] };

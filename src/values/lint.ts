@@ -1,8 +1,11 @@
 // lint-image-values, the seed's guardrail: finds image blocks (maps under `image` or `*Image` keys
 // with repository/tag/digest/graph) and reports what breaks the chart contract. Pure: text in, problems out.
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { LintProblem } from './types.js';
-import { lineOf } from './source.js';
+import { lineOf, parseYaml } from './source.js';
+import { duplicateKeys } from './duplicates.js';
+import { parseImageString, splitTag } from './image-string.js';
+import { cut } from './text.js';
 import { findPair } from './path.js';
 import { isDigest, repositoryHasReference } from './reference.js';
 
@@ -31,23 +34,43 @@ function checkBlock(text: string, file: string, path: string, owner: Pair<unknow
   const tag = findPair(map, 'tag');
   const digest = findPair(map, 'digest');
   if (graph) problem(graph, 'legacy-graph', `${path}.graph is the legacy key; rename it to ${path}.repository`);
-  if (!repository) problem(undefined, 'missing-repository', `${path} has no repository; the chart contract requires ${path}.repository`);
+  // ingress-nginx splits the name into `registry` + `image` (pinned with style registry).
+  const split = findPair(map, 'registry') && isScalar(findPair(map, 'image')?.value);
+  if (!repository && !split) problem(undefined, 'missing-repository', `${path} has no repository; the chart contract requires ${path}.repository`);
   const repo = repository && isScalar(repository.value) ? repository.value.value : undefined;
   if (repository && (typeof repo !== 'string' || repo === '')) {
     problem(repository, 'missing-repository', `${path}.repository is empty or not a string`);
   } else if (typeof repo === 'string' && repositoryHasReference(repo)) {
-    problem(repository, 'repository-reference', `${path}.repository '${repo}' contains a tag or digest; put those in ${path}.tag / ${path}.digest`);
+    problem(repository, 'repository-reference', `${path}.repository '${cut(repo)}' contains a tag or digest; put those in ${path}.tag / ${path}.digest`);
   }
   const d = digest && isScalar(digest.value) ? digest.value.value : undefined;
   const hasDigest = typeof d === 'string' && d !== '';
   if (digest && !(isScalar(digest.value) && (d === null || typeof d === 'string'))) {
     problem(digest, 'malformed-digest', `${path}.digest must be a string like sha256:<64 hex>`);
   } else if (hasDigest && !isDigest(d)) {
-    problem(digest, 'malformed-digest', `${path}.digest '${d}' is not a digest; expected sha256:<64 hex> or sha512:<128 hex>`);
+    problem(digest, 'malformed-digest', `${path}.digest '${cut(d)}' is not a digest; expected sha256:<64 hex> or sha512:<128 hex>`);
   }
   const t = tag && isScalar(tag.value) ? tag.value.value : undefined;
-  if (options.immutable && tag && t !== null && t !== '' && !hasDigest) {
+  // Renovate's `tag: 1.2@sha256:…` carries its own digest: it must be one, and agree with `digest:` when both are set.
+  const embedded = typeof t === 'string' ? splitTag(t).digest : undefined;
+  if (embedded !== undefined && !isDigest(embedded)) {
+    problem(tag, 'malformed-digest', `${path}.tag carries '${cut(embedded)}', which is not a digest`);
+  } else if (embedded !== undefined && hasDigest && embedded !== d) {
+    problem(tag, 'tag-digest-mismatch', `${path}.tag names ${embedded} but ${path}.digest is ${String(d)}: the file pins two different images`);
+  }
+  if (options.immutable && tag && t !== null && t !== '' && !hasDigest && embedded === undefined) {
     problem(tag, 'tag-only', `${path} pins only a tag; immutable environments need ${path}.digest`);
+  }
+}
+
+/** A one-string image (`image: repo:tag@sha256:…`, style reference): its digest must be one, and immutable needs it. */
+function checkReference(text: string, file: string, path: string, pair: Pair<unknown, unknown>, value: string, options: LintOptions, out: LintProblem[]): void {
+  const { digest } = parseImageString(value);
+  const line = keyLine(text, pair);
+  if (digest !== undefined && !isDigest(digest)) {
+    out.push({ file, line, severity: 'error', rule: 'malformed-digest', message: `${path} '${cut(value)}' carries '${cut(digest)}', which is not a digest` });
+  } else if (digest === undefined && options.immutable) {
+    out.push({ file, line, severity: 'error', rule: 'tag-only', message: `${path} '${cut(value)}' pins only a tag; immutable environments need repo:tag@sha256:…` });
   }
 }
 
@@ -63,6 +86,8 @@ function visitNode(text: string, file: string, node: unknown, path: string, opti
     const value = pair.value;
     if (key && isImageKey(key) && isMap(value) && IMAGE_KEYS.some((k) => findPair(value, k))) {
       checkBlock(text, file, child, pair as Pair<unknown, unknown>, value, options, out);
+    } else if (key && isImageKey(key) && isScalar(value) && typeof value.value === 'string' && /[/:@]/.test(value.value)) {
+      checkReference(text, file, child, pair as Pair<unknown, unknown>, value.value, options, out);
     }
     visitNode(text, file, value, child, options, out);
   }
@@ -71,16 +96,21 @@ function visitNode(text: string, file: string, node: unknown, path: string, opti
 /** Every problem in the file, in line order. Syntax errors stop the checks of their document. */
 export function lintText(text: string, file: string, options: LintOptions = {}): LintProblem[] {
   const out: LintProblem[] = [];
-  const docs = parseAllDocuments(text);
-  for (const doc of Array.isArray(docs) ? docs : []) {
+  for (const doc of parseYaml(text)) {
+    const dups = duplicateKeys(doc);
+    for (const dup of dups) {
+      const message = `duplicate key: '${cut(dup.key)}' (first at line ${lineOf(text, dup.firstOffset)})`;
+      out.push({ file, line: lineOf(text, dup.offset), severity: 'error', rule: 'duplicate-key', message });
+    }
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const duplicate = error.code === 'DUPLICATE_KEY';
-        const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        const message = cut(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), 120);
         out.push({ file, line: error.linePos?.[0]?.line ?? 1, severity: 'error', rule: duplicate ? 'duplicate-key' : 'yaml-syntax', message: duplicate ? `duplicate key: ${message}` : `YAML syntax error: ${message}` });
       }
       continue;
     }
+    if (dups.length > 0) continue;
     visitNode(text, file, doc.contents, '', options, out);
   }
   return out.sort((a, b) => a.line - b.line);

@@ -4,6 +4,7 @@
 import { isAlias, isMap, isScalar, isSeq, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { FileError, InputError } from '../runtime/errors.js';
 import { lineOf } from './source.js';
+import { cut } from './text.js';
 
 export type Segment = string | number;
 
@@ -29,7 +30,7 @@ export function parsePath(path: string, input: string): Segment[] {
     }
   }
   if (consumed !== path.length || expectKey || segments.length === 0) {
-    throw new InputError(input, `'${path}' is not a key path; expected keys joined by '.', with [N] for list items (e.g. sidecars[0].image)`);
+    throw new InputError(input, `'${cut(path)}' is not a key path; expected keys joined by '.', with [N] for list items (e.g. sidecars[0].image)`);
   }
   return segments;
 }
@@ -51,13 +52,23 @@ export type Walk =
 function describe(node: unknown): string {
   if (isSeq(node)) return 'a sequence';
   if (isMap(node)) return 'a map';
-  if (isScalar(node)) return node.value === null ? 'empty' : `a scalar (${String(node.value)})`;
+  // `values: |` keeps YAML as text: editing inside it would be editing a string, which digestpin never does.
+  if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')) return 'a string block (YAML kept as text, which digestpin does not edit: move it to a map such as valuesObject, or mark the line in its own file)';
+  if (isScalar(node)) return node.value === null ? 'empty' : `a scalar (${cut(String(node.value))})`;
   return 'empty';
 }
 
 function nodeLine(text: string, node: unknown, fallback: number): number {
   const range = (node as Node | null)?.range;
   return lineOf(text, range ? range[0] : fallback);
+}
+
+/** `, defined at line N`: where the anchor an alias points to is, so the user can find every value it shares. */
+export function anchorAt(doc: Document.Parsed, text: string, alias: { source: string; resolve: (d: Document.Parsed) => unknown }): string {
+  const target = alias.resolve(doc) as Node | undefined;
+  if (!target?.range) return '';
+  const at = text.lastIndexOf(`&${alias.source}`, target.range[0]);
+  return `, defined at line ${lineOf(text, at >= 0 ? at : target.range[0])}`;
 }
 
 /** Walks `segments` from the document root, resolving aliases only when `allowAlias`. */
@@ -70,7 +81,7 @@ export function walk(doc: Document.Parsed, text: string, file: string, segments:
     const here = formatPath(segments.slice(0, i));
     if (isAlias(node)) {
       if (!allowAlias) {
-        const msg = `'${here}' is an alias (*${node.source}); pinning it would change every user of &${node.source} (allow aliases to do it anyway)`;
+        const msg = `'${here}' is an alias (*${node.source}); pinning it would change every user of &${node.source}${anchorAt(doc, text, node)} (give this key its own value, or allow aliases to change them all)`;
         return { kind: 'error', depth: i, error: new FileError(file, nodeLine(text, node, docStart), msg) };
       }
       node = node.resolve(doc);

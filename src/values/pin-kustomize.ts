@@ -2,12 +2,15 @@
 // kept or set; the entry (and `images:` itself) is created when asked.
 import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { FileError } from '../runtime/errors.js';
-import type { Pin, TagPolicy } from './types.js';
+import type { Pin, TagOutcome, TagPolicy } from './types.js';
+import { splitTag } from './image-string.js';
 import { checkSharedAnchors, findPair } from './path.js';
 import { columnOf, lineOf, type SourceFile } from './source.js';
-import { insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, replacePair, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
+import { hasTrailingComment, insertIntoMap, insertLines, isEmptyValue, removePair, renderScalar, replacePair, setScalar, stringValue, type Edit, type PendingChange } from './edits.js';
 import { readBlock, scalarTarget, type ImageBlock } from './block.js';
 import { sameRepository } from './reference.js';
+import { hint } from './hints.js';
+import { cut } from './text.js';
 import type { Planned } from './pin-helm.js';
 
 export function kustomizeDoc(src: SourceFile): Document.Parsed {
@@ -82,7 +85,7 @@ function newNameEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: Im
   const current = block.repository ? stringValue(block.repository.value) : name;
   if (current !== undefined && sameRepository(current, pin.repository)) return [];
   const line = lineOf(src.text, block.map.range![0]);
-  if (!pin.setRepository) throw new FileError(src.file, line, `images entry '${name}' renders ${current ?? '?'}, not ${pin.repository} (pass --set-repository to set newName)`);
+  if (!pin.setRepository) throw new FileError(src.file, line, `images entry '${name}' renders ${current ?? '?'}, not ${pin.repository}${hint(src, 'set-repository', (h) => `pass ${h} to set newName`)}`);
   if (block.repository) {
     const edit = setScalar(src, block.repository, scalarTarget(src, doc, block.repository, `${key}.newName`, Boolean(pin.allowAlias)), pin.repository, `${key}.newName`, block.style);
     return edit ? [edit] : [];
@@ -101,6 +104,13 @@ function tagPolicy(pin: Pin): TagPolicy {
 
 function tagEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageBlock, key: string): Edit[] {
   const policy = tagPolicy(pin);
+  const kept = stringValue(block.tag?.value);
+  if (policy.mode === 'keep' && kept && splitTag(kept).digest !== undefined) {
+    // A kept `newTag: 1.26@sha256:<old>` would name another image than `digest:`: its digest part follows the pin.
+    const target = scalarTarget(src, doc, block.tag!, `${key}.newTag`, Boolean(pin.allowAlias));
+    const edit = setScalar(src, block.tag, target, `${splitTag(kept).tag}@${pin.digest}`, `${key}.newTag`, block.style, true);
+    return edit ? [edit] : [];
+  }
   if (policy.mode === 'keep') return [];
   if (policy.mode === 'remove') return block.tag && block.digest ? [removePair(src, block.map, block.tag, `${key}.newTag`)] : [];
   if (block.tag) {
@@ -112,7 +122,29 @@ function tagEdits(src: SourceFile, doc: Document.Parsed, pin: Pin, block: ImageB
   return [insertIntoMap(src, doc, block.map, after, [{ key: 'newTag', value: policy.value, changeKey: `${key}.newTag`, style: block.style }])];
 }
 
+const KUSTOMIZE_KEYS = ['resources', 'bases', 'components', 'patches', 'namePrefix', 'nameSuffix', 'configMapGenerator', 'helmCharts'];
+
+function looksLikeKustomization(root: YAMLMap): boolean {
+  if (stringValue(findPair(root, 'kind')?.value) === 'Kustomization') return true;
+  return KUSTOMIZE_KEYS.some((k) => findPair(root, k));
+}
+
+function tagOutcome(pin: Pin, block: ImageBlock | undefined, key: string): TagOutcome {
+  const policy = tagPolicy(pin);
+  const before = stringValue(block?.tag?.value);
+  const was = before !== undefined ? { before: splitTag(before).tag } : {};
+  if (policy.mode === 'set') return { target: key, action: before === policy.value ? 'kept' : 'set', ...was, after: policy.value };
+  if (!block?.tag) return { target: key, action: 'absent' };
+  if (policy.mode === 'remove') return { target: key, action: 'removed', ...was };
+  return { target: key, action: 'kept', ...was, ...(before !== undefined ? { after: splitTag(before).tag } : {}) };
+}
+
 export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned {
+  const { block, ...planned } = planEntry(src, pin, name);
+  return planned.tag ? planned : { ...planned, tag: tagOutcome(pin, block, `images[name=${name}]`) };
+}
+
+function planEntry(src: SourceFile, pin: Pin, name: string): Planned & { block?: ImageBlock } {
   const doc = kustomizeDoc(src);
   const root = doc.contents as YAMLMap;
   const imagesPair = findPair(root, 'images');
@@ -121,8 +153,13 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
   const entry = isSeq(seq) ? findEntry(src, seq, name) : undefined;
   const key = `images[name=${name}]`;
   if (!entry) {
-    if (!pin.createMissing) throw new FileError(src.file, imagesPair ? lineOf(src.text, (imagesPair.key as Node).range![0]) : undefined, `no images entry named '${name}' (create it with --create)`);
-    return { edits: [createEntry(src, pin, name, root, imagesPair)], structural: true };
+    if (!imagesPair && !looksLikeKustomization(root)) {
+      // Creating `images:` here would write a key nothing reads: don't offer --create, say what the file is.
+      throw new FileError(src.file, undefined, `no images entry named '${cut(name)}', and this is not a kustomization (no kind: Kustomization, resources: or images:)${hint(src, 'key', (h) => `for Helm values use ${h}`)}`);
+    }
+    if (!pin.createMissing) throw new FileError(src.file, imagesPair ? lineOf(src.text, (imagesPair.key as Node).range![0]) : undefined, `no images entry named '${cut(name)}'${hint(src, 'create', (h) => `create it with ${h}`)}`);
+    const set = pin.tag?.mode === 'set' ? pin.tag.value : undefined;
+    return { edits: [createEntry(src, pin, name, root, imagesPair)], structural: true, tag: set ? { target: key, action: 'set', after: set } : { target: key, action: 'absent' } };
   }
   if (!pin.allowAlias) checkSharedAnchors(doc, src.text, src.file, [entry, ...(isScalar(seq) ? [] : [seq as Node])], key);
   const block = readBlock(entry, { repository: 'newName', tag: 'newTag', name: 'name' });
@@ -131,14 +168,16 @@ export function planKustomize(src: SourceFile, pin: Pin, name: string): Planned 
     const target = scalarTarget(src, doc, block.digest, `${key}.digest`, Boolean(pin.allowAlias));
     const previous = stringValue(target) || undefined;
     const edit = setScalar(src, block.digest, target, pin.digest, `${key}.digest`, block.style);
-    return { edits: edit ? [...edits, edit] : edits, previousDigest: previous };
+    return { edits: edit ? [...edits, edit] : edits, previousDigest: previous, block };
   }
   const created = { key: 'digest', value: pin.digest, changeKey: `${key}.digest`, style: block.style };
-  if (block.tag && tagPolicy(pin).mode === 'remove') {
+  if (block.tag && tagPolicy(pin).mode === 'remove' && !hasTrailingComment(src, block.tag)) {
     edits.push(replacePair(block.tag, created, `${key}.newTag`));
-    return { edits };
+    return { edits, block };
   }
-  const after = block.tag ?? block.repository ?? findPair(entry, 'name') ?? null;
+  const removed = block.tag && tagPolicy(pin).mode === 'remove';
+  if (removed) edits.push(removePair(src, entry, block.tag!, `${key}.newTag`));
+  const after = (removed ? null : block.tag) ?? block.repository ?? findPair(entry, 'name') ?? null;
   edits.push(insertIntoMap(src, doc, entry, after, [created]));
-  return { edits };
+  return { edits, block };
 }

@@ -8,6 +8,7 @@ import { selectDocument } from './select.js';
 import { lineOf, type SourceFile } from './source.js';
 import { insertIntoMap, setScalar, stringValue, type Edit, type NewEntry } from './edits.js';
 import { namesImage, readBlock, scalarTarget } from './block.js';
+import { hint } from './hints.js';
 import type { Planned } from './pin-helm.js';
 
 function nested(segments: readonly Segment[], depth: number, digest: string): NewEntry[] {
@@ -27,7 +28,7 @@ function siblingRepository(src: SourceFile, pin: Pin, parent: unknown, path: str
   const current = stringValue(block.repository?.value);
   if (!block.repository || current === undefined || namesImage([current], pin.repository)) return [];
   const line = lineOf(src.text, (block.repository.key as { range: [number] }).range[0]);
-  if (!pin.setRepository) throw new FileError(src.file, line, `'${path}' sits beside repository ${current}, not ${pin.repository} (pass --set-repository to replace it)`);
+  if (!pin.setRepository) throw new FileError(src.file, line, `'${path}' sits beside repository ${current}, not ${pin.repository}${hint(src, 'set-repository', (h) => `pass ${h} to replace it`)}`);
   const edit = setScalar(src, block.repository, block.repository.value, pin.repository, path.replace(/[^.]+$/, 'repository'));
   return edit ? [edit] : [];
 }
@@ -41,7 +42,7 @@ export function planYamlPath(src: SourceFile, pin: Pin, pathText: string): Plann
     const rest = segments.slice(found.depth);
     if (!pin.createMissing || rest.some((s) => typeof s === 'number')) {
       const at = formatPath(segments.slice(0, found.depth)) || 'the document';
-      throw new FileError(src.file, lineOf(src.text, found.map.range![0]), `'${path}' not found: ${at} has no key '${segments[found.depth]}'${pin.createMissing ? '' : ' (create it with --create)'}`);
+      throw new FileError(src.file, lineOf(src.text, found.map.range![0]), `'${path}' not found: ${at} has no key '${segments[found.depth]}'${pin.createMissing ? '' : hint(src, 'create', (h) => `create it with ${h}`)}`);
     }
     if (!allowAlias) checkSharedAnchors(doc, src.text, src.file, found.anchors, path);
     const last = (found.map.items[found.map.items.length - 1] as Pair<unknown, unknown> | undefined) ?? null;

@@ -2,6 +2,9 @@
 // Offsets come from the `yaml` package's node ranges; the text is never re-stringified.
 import { parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import { FileError } from '../runtime/errors.js';
+import { duplicateKeys, type DuplicateKey } from './duplicates.js';
+import { cut } from './text.js';
+import type { HintAudience } from './hints.js';
 
 export interface SourceFile {
   file: string;
@@ -9,6 +12,8 @@ export interface SourceFile {
   docs: Document.Parsed[];
   /** Line ending used for new lines: the file's first one, `\n` when it has none. */
   eol: string;
+  /** Who reads refusal hints: the CLI's `pin` flags, or a promotion's inputs (the default). */
+  audience?: HintAudience;
 }
 
 /** 1-based line of a character offset. */
@@ -46,19 +51,31 @@ export function syntaxError(file: string, errors: readonly YAMLError[]): FileErr
   if (!error) return undefined;
   const line = error.linePos?.[0]?.line;
   const what = error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'YAML syntax error';
-  return new FileError(file, line, `${what}: ${firstLine(error.message)}`);
+  return new FileError(file, line, `${what}: ${cut(firstLine(error.message), 120)}`);
+}
+
+/**
+ * Every document of a file, parsed without the yaml package's duplicate-key check (it compares each key with
+ * every earlier one: quadratic, minutes on a few MB). duplicateKeys does the same check in linear time.
+ */
+export function parseYaml(text: string): Document.Parsed[] {
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  // parseAllDocuments returns an EmptyStream for a file with no documents.
+  return Array.isArray(docs) ? docs : [];
+}
+
+export function duplicateKeyError(file: string, text: string, dup: DuplicateKey): FileError {
+  return new FileError(file, lineOf(text, dup.offset), `duplicate key: '${cut(dup.key)}' (first at line ${lineOf(text, dup.firstOffset)})`);
 }
 
 /** Parses every document; a syntax error or duplicate key anywhere fails the whole file. */
 export function parseSource(text: string, file: string): SourceFile {
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) {
-    // parseAllDocuments returns an EmptyStream for a file with no documents.
-    return { file, text, docs: [], eol: detectEol(text) };
-  }
+  const docs = parseYaml(text);
   for (const doc of docs) {
     const error = syntaxError(file, doc.errors);
     if (error) throw error;
+    const dup = duplicateKeys(doc)[0];
+    if (dup) throw duplicateKeyError(file, text, dup);
   }
   return { file, text, docs, eol: detectEol(text) };
 }

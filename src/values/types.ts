@@ -1,9 +1,23 @@
 // Contract of the pinning engine: pure, text in and text out. Keep these names stable.
 
+/** How a pin is written: the field (or fields) a chart reads. See README "Pin styles". */
+export type PinStyle = 'digest' | 'sha' | 'tag-digest' | 'reference' | 'registry';
+
 /** Where in a file the digest goes. */
 export type PinTarget =
-  /** A Helm values image block, by key path: `image`, `migrations.image`, `sidecars[0].image`. */
-  | { kind: 'helm'; path: string }
+  /**
+   * A Helm values image block, by key path: `image`, `migrations.image`, `sidecars[0].image`. `style` says which
+   * fields the chart reads: `digest` (default: repository/tag/digest), `sha` (hex only, in `shaKey`, default `sha`),
+   * `tag-digest` (`tag: <tag>@sha256:…`), `registry` (ingress-nginx: `registry` + `image` + `digest`).
+   */
+  | { kind: 'helm'; path: string; style?: Exclude<PinStyle, 'reference'>; shaKey?: string }
+  /**
+   * One string holding `repo:tag@sha256:…`: the field at `path`, or with `container` the `image` of the container
+   * of that name (in the list at `path`, or in any `containers` / `initContainers` list when `path` is absent).
+   */
+  | { kind: 'reference'; path?: string; container?: string }
+  /** Every line carrying a setter marker: digestpin's `# digestpin: NAME[:field]` or Flux's `{"$imagepolicy": "ns:NAME[:field]"}`. */
+  | { kind: 'marker'; name: string }
   /** A kustomization.yaml `images:` entry by `name`. */
   | { kind: 'kustomize'; name: string }
   /** Any YAML scalar path that receives the digest, e.g. `spec.values.image.digest`. */
@@ -36,18 +50,33 @@ export interface PinChange {
   kind: 'changed' | 'created' | 'removed';
 }
 
+/**
+ * What a pin did to the tag beside its digest, so the caller can say it (a pin never leaves a tag that
+ * disagrees with its digest unless `keep` was asked for). `absent`: the target has no tag field.
+ */
+export interface TagOutcome {
+  /** The target's key path (or marker name), as in changes. */
+  target: string;
+  action: 'kept' | 'set' | 'removed' | 'absent';
+  before?: string;
+  after?: string;
+}
+
 export interface PinResult {
   text: string;
   changed: boolean;
   changes: PinChange[];
   /** Digest previously pinned at the target, if any (for PR bodies: old -> new). */
   previousDigest?: string;
+  /** One entry per pin, in the order given: what happened to its tag. */
+  tags: TagOutcome[];
 }
 
 export interface LintProblem {
   file: string;
   line: number;
-  severity: 'error' | 'warning';
+  /** `info` only says what was checked (e.g. the chart reads the pinned field); it never fails a lint. */
+  severity: 'error' | 'warning' | 'info';
   rule: string;
   message: string;
 }

@@ -44,7 +44,7 @@ describe('digestpin pin', () => {
     write('values.yaml', VALUES);
     const r = await cli(['pin', '--file', 'values.yaml', '--key', 'image', '--digest', D1, '--remove-tag', '--check']);
     expect(r.code).toBe(0);
-    expect(r.out).toEqual([`values.yaml would change: image.digest ${D1} (was unset)`, '-  tag: 1.0.0', `+  digest: ${D1}`]);
+    expect(r.out).toEqual([`values.yaml would change: image.digest ${D1} (was unset, tag 1.0.0 removed)`, '-  tag: 1.0.0', `+  digest: ${D1}`]);
     expect(read('values.yaml')).toBe(VALUES);
   });
 
@@ -86,7 +86,7 @@ describe('digestpin pin', () => {
 
   it.each([
     [['--file', 'v.yaml', '--key', 'image', '--digest', 'sha256:abc'], /input 'digest': 'sha256:abc' is not a digest/],
-    [['--file', 'v.yaml', '--digest', D1], /give exactly one of --key PATH, --kustomize-image NAME or --yaml-path PATH/],
+    [['--file', 'v.yaml', '--digest', D1], /give exactly one of --key PATH, --kustomize-image NAME, --yaml-path PATH or --marker NAME/],
     [['--file', 'v.yaml', '--key', 'image', '--yaml-path', 'a.b', '--digest', D1], /give exactly one of/],
     [['--file', 'v.yaml', '--key', 'image', '--digest', D1, '--tag', 'x', '--remove-tag'], /at most one of --tag T, --keep-tag, --remove-tag/],
     [['--file', 'v.yaml', '--key', 'image'], /input '--digest': is required/],

@@ -71,4 +71,21 @@ describe('kustomize build renders the pinned digest', () => {
     expect(text).toBe(`resources:\n- deployment.yaml\nimages:\n- name: nginx\n  digest: ${D1}\n`);
     expect(images[0]).toBe(`nginx@${D1}`);
   });
+
+  it('a raw resource pinned with style reference: kustomize renders repo:tag@digest for that container only', async () => {
+    const pinned = pinText(DEPLOYMENT, [{ target: { kind: 'reference', container: 'sidecar' }, digest: D1, repository: 'ghcr.io/acme/sidecar' }], { file: 'deployment.yaml', verify: true });
+    writeFileSync(join(dir, 'deployment.yaml'), pinned.text);
+    const { images } = await pinAndBuild('resources:\n- deployment.yaml\n', []);
+    expect(images).toEqual(['nginx:1.25', `ghcr.io/acme/sidecar:0.1@${D1}`]);
+  });
+
+  it('Flux setter markers in a kustomization: a marked newTag carries the digest, a marked digest line takes it', async () => {
+    const k = 'resources:\n- deployment.yaml\nimages:\n- name: nginx\n  newTag: "1.26" # {"$imagepolicy": "flux-system:web:tag"}\n- name: ghcr.io/acme/sidecar\n  newTag: "0.2" # digestpin: sidecar:tag\n  digest: "" # digestpin: sidecar:digest\n';
+    const { images, text } = await pinAndBuild(k, [
+      { target: { kind: 'marker', name: 'web' }, digest: D1 },
+      { target: { kind: 'marker', name: 'sidecar' }, digest: `sha256:${'2'.repeat(64)}`, tag: { mode: 'set', value: '0.3' } },
+    ]);
+    expect(text).toContain(`  newTag: "1.26@${D1}" # {"$imagepolicy": "flux-system:web:tag"}\n`);
+    expect(images).toEqual([`nginx:1.26@${D1}`, `ghcr.io/acme/sidecar:0.3@sha256:${'2'.repeat(64)}`]);
+  });
 });

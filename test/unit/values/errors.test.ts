@@ -12,7 +12,7 @@ const helm = (path: string, extra: Partial<Pin> = {}): Pin => ({ target: { kind:
 
 function failure(text: string, pins: Pin[], file = 'values.yaml'): unknown {
   try {
-    pinText(text, pins, { file });
+    pinText(text, pins, { file, hints: 'cli' });
   } catch (error) {
     return error;
   }

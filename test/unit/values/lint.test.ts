@@ -47,4 +47,41 @@ describe('lintText', () => {
   it('ignores maps that are not image blocks and image strings', () => {
     expect(rules('image: nginx:1.25\nimages:\n  tag: x\nresources:\n  tag: x\n')).toEqual([]);
   });
+
+  it('reports a tag whose own digest differs from digest: as an error (two images in one block)', () => {
+    const d2 = `sha256:${'2'.repeat(64)}`;
+    const problems = lintText(`image:\n  repository: node\n  tag: 18.19.0@${d2}\n  digest: ${D1}\n`, 'v.yaml', { immutable: true });
+    expect(problems.map((p) => [p.rule, p.line, p.severity])).toEqual([['tag-digest-mismatch', 3, 'error']]);
+    expect(problems[0]!.message).toBe(`image.tag names ${d2} but image.digest is ${D1}: the file pins two different images`);
+    expect(rules(`image:\n  repository: node\n  tag: 18.19.0@${D1}\n  digest: ${D1}\n`)).toEqual([]);
+  });
+
+  it('accepts a Renovate tag@digest as a pin in immutable environments, and checks its digest', () => {
+    expect(rules(`image:\n  repository: node\n  tag: 18.19.0@${D1}\n`, true)).toEqual([]);
+    expect(rules('image:\n  repository: node\n  tag: 18.19.0@sha256:abc\n', true)).toEqual([['malformed-digest', 3]]);
+  });
+
+  it("accepts ingress-nginx's registry + image split as naming the image", () => {
+    expect(rules(`controller:\n  image:\n    registry: registry.k8s.io\n    image: ingress-nginx/controller\n    digest: ${D1}\n`)).toEqual([]);
+  });
+
+  it('finds duplicate keys in linear time, with the first occurrence', () => {
+    const problems = lintText('a: 1\nb: 2\na: 3\n', 'v.yaml');
+    expect(problems.map((p) => [p.rule, p.line, p.message])).toEqual([['duplicate-key', 3, "duplicate key: 'a' (first at line 1)"]]);
+    // Same rule as the yaml package: `1` and "1" are different keys; a merge key may repeat only where it merges.
+    expect(rules('1: a\n"1": b\n')).toEqual([]);
+  });
+
+  it('cuts a long value quoted in a message', () => {
+    const problems = lintText(`image:\n  repository: web\n  digest: ${'x'.repeat(700)}\n`, 'v.yaml');
+    expect(problems[0]!.message.length).toBeLessThan(200);
+    expect(problems[0]!.message).toContain('(700 characters)');
+  });
+
+  it('checks one-string images: a malformed embedded digest, and tag-only under --immutable', () => {
+    expect(rules('image: nginx:1.25\n')).toEqual([]);
+    expect(rules('image: nginx:1.25\n', true)).toEqual([['tag-only', 1]]);
+    expect(rules(`image: nginx:1.25@${D1}\n`, true)).toEqual([]);
+    expect(rules('worker:\n  image: ghcr.io/acme/w@sha256:abc\n')).toEqual([['malformed-digest', 2]]);
+  });
 });

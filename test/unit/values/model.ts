@@ -33,18 +33,24 @@ export function applyModel(data: unknown, pin: Pin): unknown {
     if (pin.setRepository && pin.repository && 'repository' in parent) parent.repository = pin.repository;
     return root;
   }
+  if (t.kind === 'reference' || t.kind === 'marker') throw new Error('reference and marker targets have their own model (referenceModel)');
   let block: Obj;
   let tagKey = 'tag';
+  if (t.kind === 'helm' && t.style && t.style !== 'digest' && t.style !== 'registry') return styleModel(root, t, pin);
+  if (t.kind === 'helm' && typeof ensure(root, segmentsOf(t.path)).tag === 'string' && String(ensure(root, segmentsOf(t.path)).tag).includes('@') && pin.tag?.mode !== 'remove') {
+    return styleModel(root, { ...t, style: 'tag-digest' }, pin);
+  }
   if (t.kind === 'helm') {
     block = ensure(root, segmentsOf(t.path));
+    const field = t.style === 'registry' && 'image' in block ? 'image' : 'repository';
     if (pin.setRepository && pin.repository) {
       if (typeof block.registry === 'string') {
         const [host, ...rest] = pin.repository.split('/');
         block.registry = host;
-        block.repository = rest.join('/');
-      } else block.repository = pin.repository;
+        block[field] = rest.join('/');
+      } else block[field] = pin.repository;
     }
-    if (block.repository === undefined && pin.repository) block.repository = pin.repository;
+    if (block[field] === undefined && pin.repository) block[field] = pin.repository;
   } else {
     tagKey = 'newTag';
     root.images ??= [];
@@ -63,6 +69,38 @@ export function applyModel(data: unknown, pin: Pin): unknown {
   if (tag.mode === 'remove') delete block[tagKey];
   block.digest = pin.digest;
   return root;
+}
+
+type HelmTarget = Extract<Pin['target'], { kind: 'helm' }>;
+
+/** sha and tag-digest styles on parsed data. */
+function styleModel(root: Obj, t: HelmTarget, pin: Pin): unknown {
+  const block = ensure(root, segmentsOf(t.path));
+  if (pin.setRepository && pin.repository) block.repository = pin.repository;
+  if (t.style === 'sha') {
+    if (pin.tag?.mode === 'set') block.tag = pin.tag.value;
+    if (pin.tag?.mode === 'remove') delete block.tag;
+    block[t.shaKey ?? 'sha'] = pin.digest.slice('sha256:'.length);
+    return root;
+  }
+  const base = pin.tag?.mode === 'set' ? pin.tag.value : String(block.tag ?? '').split('@')[0];
+  block.tag = `${base}@${pin.digest}`;
+  if (typeof block.digest === 'string' && block.digest !== '') block.digest = pin.digest;
+  return root;
+}
+
+/** A one-string reference after the pin: repository kept (or set), tag by policy, the new digest. */
+export function referenceModel(value: string, pin: Pin): string {
+  const at = value.indexOf('@');
+  const name = at >= 0 ? value.slice(0, at) : value;
+  const colon = name.lastIndexOf(':');
+  const hasTag = colon > name.lastIndexOf('/');
+  let repository = hasTag ? name.slice(0, colon) : name;
+  let tag = hasTag ? name.slice(colon + 1) : undefined;
+  if (pin.setRepository && pin.repository) repository = pin.repository;
+  if (pin.tag?.mode === 'set') tag = pin.tag.value;
+  if (pin.tag?.mode === 'remove') tag = undefined;
+  return `${repository}${tag ? `:${tag}` : ''}@${pin.digest}`;
 }
 
 export function parseDocs(text: string): unknown[] {
