@@ -6,7 +6,7 @@ import { InputError } from './runtime/errors.js';
 import { registerSecret } from './runtime/secrets.js';
 import { validatePlatforms } from './buildx/buildx-args.js';
 import { isPlatformString, isValidDigest, isValidDomain, isValidRepositoryPath, isValidTag, parseAliases, parseReference } from './registry/reference.js';
-import { targetFromSpec } from './values/target-spec.js';
+import { TARGET_SPEC_KEYS, targetFromSpec } from './values/target-spec.js';
 import { isGitHubRepository } from './gitops/select.js';
 import { checkRemoteUrl } from './gitops/git/remote-url.js';
 import type { BuildSpec, DigestpinRequest, ImageSource, PinSpec } from './request.js';
@@ -119,16 +119,17 @@ function imageSource(env: Env, name: string | undefined, sha: string | undefined
 
 function explicitPin(env: Env, environment: string, service: string): PinSpec[] | undefined {
   const file = optional(env, 'values-file');
-  const kustomizeImage = optional(env, 'kustomize-image');
+  const spec = Object.fromEntries(TARGET_SPEC_KEYS.map((k) => [k, optional(env, k)]));
   if (!file) {
-    if (kustomizeImage || optional(env, 'key')) throw new InputError('values-file', 'is required with key or kustomize-image');
+    const stray = TARGET_SPEC_KEYS.find((k) => spec[k] !== undefined);
+    if (stray) throw new InputError('values-file', `is required with ${stray}`);
     return undefined;
   }
   if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
     throw new InputError('values-file', `'${file}' must be a path inside the GitOps repository, without '..'`);
   }
-  const target = targetFromSpec({ key: optional(env, 'key'), 'kustomize-image': kustomizeImage });
-  if ('problem' in target) throw new InputError('kustomize-image', target.problem);
+  const target = targetFromSpec(spec);
+  if ('problem' in target) throw new InputError(TARGET_SPEC_KEYS.find((k) => spec[k] !== undefined && k !== 'key') ?? 'key', target.problem);
   return [{ environment, service, file: file.replace(/^\.\//, ''), target }];
 }
 

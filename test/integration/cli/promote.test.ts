@@ -9,6 +9,7 @@ import { createBareRepo, gitIdentityEnv, type BareRepo } from '../../support/git
 import { pushImage, startRegistry, type PushedImage, type RegistryServer } from '../../support/registry-server.js';
 
 const FILE = 'envs/dev/agents/values.yaml';
+const ARGO = 'envs/dev/argocd/values.yaml';
 let registry: RegistryServer;
 let repo: BareRepo;
 let image: PushedImage;
@@ -29,7 +30,11 @@ async function cli(args: string[], cwd = process.cwd()) {
 beforeAll(async () => {
   registry = await startRegistry();
   image = await pushImage(`${registry.host}/ameide/agents:2.0.0`, { content: 'cli-promote' });
-  repo = await createBareRepo({ [FILE]: `image:\n  repository: ${registry.host}/ameide/agents\n  tag: "1.0.0"\n` });
+  repo = await createBareRepo({
+    [FILE]: `image:\n  repository: ${registry.host}/ameide/agents\n  tag: "1.0.0"\n`,
+    // argo-cd-style chart: it renders only repository:tag, so the digest goes into the tag.
+    [ARGO]: `server:\n  image:\n    repository: ${registry.host}/ameide/agents\n    tag: v1.0.0 # pinned by digestpin\n`,
+  });
 });
 afterAll(async () => {
   await registry?.stop();
@@ -37,6 +42,18 @@ afterAll(async () => {
 });
 
 describe('digestpin promote', () => {
+  it('--style tag-digest writes the digest where a chart that renders only repository:tag reads it', async () => {
+    const r = await cli(['--repo', repo.path, '--environment', 'dev', '--service', 'agents', '--values-file', ARGO, '--key', 'server.image', '--style', 'tag-digest', '--image-ref', image.ref, '--mode', 'direct']);
+    expect(r.code, r.log).toBe(0);
+    expect(await repo.readFile(ARGO)).toBe(`server:\n  image:\n    repository: ${registry.host}/ameide/agents\n    tag: 2.0.0@${image.digest} # pinned by digestpin\n`);
+  });
+
+  it('names the input of a style that does not exist', async () => {
+    const r = await cli(['--repo', repo.path, '--environment', 'dev', '--values-file', ARGO, '--style', 'digests', '--image-ref', image.ref]);
+    expect(r.code).toBe(2);
+    expect(r.log).toMatch(/--style.*'digests' is not one of digest, sha, tag-digest, reference, registry/);
+  });
+
   it('--dry-run verifies and shows the change, and writes nothing', async () => {
     const before = await repo.head();
     const r = await cli(['--repo', repo.path, '--environment', 'dev', '--service', 'agents', '--values-file', FILE, '--image-ref', image.ref, '--mode', 'direct', '--dry-run']);

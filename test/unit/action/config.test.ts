@@ -54,7 +54,7 @@ describe('config', () => {
     const config = parseConfig(text, 'digestpin.yaml');
     const { pins } = pinsFor(config, 'digestpin.yaml', 'prod', 'api');
     expect(pins).toEqual([
-      { environment: 'prod', service: 'api', file: 'envs/prod/api/values.yaml', target: { kind: 'helm', path: 'image' } },
+      { environment: 'prod', service: 'api', file: 'envs/prod/api/values.yaml', target: { kind: 'helm', path: 'image', style: 'tag-digest' } },
       { environment: 'prod', service: 'api', file: 'envs/prod/api/values.yaml', target: { kind: 'helm', path: 'migrations.image' }, image: 'ameide/api-migrations' },
     ]);
     const targets = config.environments.get('prod')!.services.get('api')!.targets;
@@ -64,8 +64,8 @@ describe('config', () => {
 
   it("picks the targets of the run's image: another image's targets only when that image is promoted", () => {
     const { pins } = pinsFor(parseConfig(text, 'digestpin.yaml'), 'digestpin.yaml', 'prod', 'api');
-    expect(pinsForImage(pins, 'ameide/api', 'digestpin.yaml').map((p) => p.target)).toEqual([{ kind: 'helm', path: 'image' }]);
-    expect(pinsForImage(pins, undefined, 'digestpin.yaml').map((p) => p.target)).toEqual([{ kind: 'helm', path: 'image' }]);
+    expect(pinsForImage(pins, 'ameide/api', 'digestpin.yaml').map((p) => p.target)).toEqual([{ kind: 'helm', path: 'image', style: 'tag-digest' }]);
+    expect(pinsForImage(pins, undefined, 'digestpin.yaml').map((p) => p.target)).toEqual([{ kind: 'helm', path: 'image', style: 'tag-digest' }]);
     expect(pinsForImage(pins, 'ameide/api-migrations', 'digestpin.yaml').map((p) => p.target)).toEqual([{ kind: 'helm', path: 'migrations.image' }]);
     expect(pinsForImage(pins, 'mirror/ameide/api-migrations', 'digestpin.yaml')).toHaveLength(1);
     expect(() => pinsForImage(pins.slice(1), 'ameide/api', 'digestpin.yaml')).toThrow("digestpin.yaml: no target of service 'api' in 'prod' pins ameide/api (its targets pin ameide/api-migrations)");

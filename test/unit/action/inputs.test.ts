@@ -88,7 +88,7 @@ describe('readInputs', () => {
     [{ 'INPUT_VALUES-FILE': undefined }, 'values-file', /values-file .* or config/],
     [{ INPUT_CONFIG: '../../etc/digestpin.yaml', 'INPUT_VALUES-FILE': undefined }, 'config', /inside the workspace/],
     [{ INPUT_CONFIG: 'digestpin.yaml' }, 'values-file', /give values-file or config, not both/],
-    [{ INPUT_CONFIG: 'digestpin.yaml', 'INPUT_VALUES-FILE': undefined, 'INPUT_FROM-ENVIRONMENT': 'dev', INPUT_ENVIRONMENT: 'prod', INPUT_IMAGE: undefined, INPUT_SERVICE: 'agents', 'INPUT_KUSTOMIZE-IMAGE': 'a' }, 'values-file', /is required with key or kustomize-image/],
+    [{ INPUT_CONFIG: 'digestpin.yaml', 'INPUT_VALUES-FILE': undefined, 'INPUT_FROM-ENVIRONMENT': 'dev', INPUT_ENVIRONMENT: 'prod', INPUT_IMAGE: undefined, INPUT_SERVICE: 'agents', 'INPUT_KUSTOMIZE-IMAGE': 'a' }, 'values-file', /is required with kustomize-image/],
     [{ 'INPUT_REGISTRY-ALIASES': 'k3d-dev-reg:5000' }, 'registry-aliases', /CLUSTER_HOST=RUNNER_ADDRESS/],
     [{ 'INPUT_REGISTRY-USERNAME': 'bob' }, 'registry-password', /go together/],
     [{ 'INPUT_IMAGE-TAG': '-bad' }, 'image-tag', /not a valid tag/],
