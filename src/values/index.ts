@@ -6,5 +6,5 @@ export { diffLines, lineDiff, type DiffLine } from './diff.js';
 export { isDigest, normalizeRepository, sameRepository } from './reference.js';
 export { readPin, type PinnedImage } from './read-pin.js';
 export { targetFromSpec, PIN_STYLES, TARGET_KEYS, TARGET_OPTION_KEYS, TARGET_SPEC_KEYS, type TargetSpec } from './target-spec.js';
-export { decodeUtf8, invalidUtf8Offset } from './utf8.js';
+export { decodeUtf8, invalidUtf8Offset } from '../runtime/utf8.js';
 export { findMarkers, type Marker } from './pin-marker.js';

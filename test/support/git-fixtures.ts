@@ -1,5 +1,6 @@
 // Real bare git repositories in temp folders for tests and benchmarks. Every git call carries its own identity
 // and ignores the machine's global/system config, so nothing set up by hand is needed.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -155,3 +156,18 @@ export async function leftovers(workDir: string): Promise<string[]> {
 }
 
 export const noSleep = async () => {};
+
+/**
+ * Commits `bytes` at `path` on top of `branch` in the bare repository at `gitDir`, byte for byte (a Latin-1 file,
+ * say, which a string-based fixture would re-encode). Returns the new commit id.
+ */
+export function commitBytes(gitDir: string, branch: string, path: string, bytes: Buffer, message = 'bytes fixture'): string {
+  const head = execFileSync('git', ['rev-parse', `refs/heads/${branch}`], { cwd: gitDir, env: { ...process.env, ...gitIdentityEnv, GIT_DIR: gitDir } }).toString().trim();
+  const stream = Buffer.concat([
+    Buffer.from(`commit refs/heads/${branch}\ncommitter digestpin-fixture <fixture@example.invalid> 1700000001 +0000\ndata ${Buffer.byteLength(message)}\n${message}\nfrom ${head}\nM 100644 inline ${path}\ndata ${bytes.byteLength}\n`),
+    bytes,
+    Buffer.from('\n\n'),
+  ]);
+  execFileSync('git', ['fast-import', '--quiet'], { input: stream, env: { ...process.env, ...gitIdentityEnv, GIT_DIR: gitDir } });
+  return execFileSync('git', ['rev-parse', `refs/heads/${branch}`], { env: { ...process.env, GIT_DIR: gitDir } }).toString().trim();
+}

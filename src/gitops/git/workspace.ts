@@ -1,6 +1,7 @@
 // The sparse working copy of the GitOps repository: a shallow, blob-less clone of the base branch whose
 // working tree holds only the target files, so only their blobs are ever fetched. Side effects live here.
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { decodeUtf8 } from '../../runtime/utf8.js';
 import { dirname, join } from 'node:path';
 import { GitOpsError } from '../../runtime/errors.js';
 import { cloneArgs, fetchBranchArgs, sparsePatterns } from './argv.js';
@@ -54,7 +55,8 @@ export async function readTarget(session: GitSession, path: string): Promise<str
   if (!stat) return undefined;
   // Following a symlink could edit a file outside the target, or outside the repository.
   if (!stat.isFile()) throw new GitOpsError(`${path} in ${session.remote.display} is not a regular file (a symlink or a directory); pin the file it points to`);
-  return readFile(full, 'utf8');
+  // Bytes, not 'utf8': a Latin-1 comment decoded as U+FFFD would be committed back and hidden in the diff.
+  return decodeUtf8(await readFile(full), path);
 }
 
 export async function writeTarget(session: GitSession, path: string, text: string): Promise<void> {

@@ -1,6 +1,7 @@
 // GitHubBackend: a promotion is one read query, then at most a branch write (signed createCommitOnBranch), one PR call
 // and one options call. The PR branch never points at base; someone else's commits on it are never overwritten
 // (unless force-update); a PR a person closed is not reopened for the same change. Races are re-read and re-applied.
+import { decodeUtf8 } from '../../runtime/utf8.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { GitHubClient } from '../octokit.js';
 import type { ChangedFile, GitOpsBackend, PromotionRequest, PromotionResult } from '../types.js';
@@ -31,7 +32,10 @@ function readPlan(ctx: Ctx, withBranch: boolean): ReadPlan {
   return { owner: t.owner, name: t.repo, baseBranch: r.baseBranch, paths: [...new Set(r.edits.map((e) => e.path))], branch: withBranch ? r.branch : undefined, labels: o.labels, users };
 }
 
-/** GraphQL `Blob.text` stops at 512,000 bytes (`isTruncated`): such files are read in full from the REST blob API. */
+/**
+ * GraphQL `Blob.text` stops at 512,000 bytes (`isTruncated`) and is not the bytes of a non-UTF-8 file: such files
+ * are read in full from the REST blob API, and refused with the byte offset when they are not UTF-8.
+ */
 async function readFull(ctx: Ctx, state: RepoState): Promise<void> {
   for (const b of state.truncated) {
     const blob = await ctx.api.rest<{ content: string; encoding: string }>(
@@ -39,7 +43,7 @@ async function readFull(ctx: Ctx, state: RepoState): Promise<void> {
       { owner: ctx.t.owner, repo: ctx.t.repo, file_sha: b.oid },
       { step: 'read-blob', repository: ctx.t.repository },
     );
-    const text = blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64').toString('utf8') : blob.content;
+    const text = blob.encoding === 'base64' ? decodeUtf8(Buffer.from(blob.content, 'base64'), b.path) : blob.content;
     (b.side === 'base' ? state.baseTexts : state.branchTexts).set(b.path, text);
   }
 }

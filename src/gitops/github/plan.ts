@@ -98,7 +98,10 @@ export function parseRead(data: { repository?: Record<string, unknown> | null; v
   const texts = (side: 'base' | 'branch', prefix: string) =>
     new Map(paths.map((p, i) => {
       const blob = repo[`${prefix}${i}`] as Blob;
-      if (blob?.isTruncated && blob.oid) truncated.push({ side, path: p, oid: blob.oid });
+      // Cut at 512,000 bytes, or a text whose git blob id is not the blob's (its bytes are not UTF-8, and `text`
+      // is always UTF-8): either way the bytes are read over REST, and bytes that are not UTF-8 are refused there.
+      const lossy = typeof blob?.text === 'string' && !blob.isTruncated && /^[0-9a-f]{40}$/.test(blob.oid ?? '') && gitBlobOid(blob.text) !== blob.oid;
+      if ((blob?.isTruncated || lossy) && blob?.oid) truncated.push({ side, path: p, oid: blob.oid });
       return [p, blobText(blob, `${side === 'base' ? plan.baseBranch : 'branch'}:${p}`)];
     }));
   const branchBlobOids = new Map(paths.map((p, i) => [p, (repo[`h${i}`] as Blob)?.oid]));

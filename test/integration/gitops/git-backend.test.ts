@@ -7,7 +7,7 @@ import { createGitBackend, cloneSparse, createGitSession, parseRemote, DEFAULT_I
 import { exec } from '../../../src/runtime/exec.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
 import {
-  createBareRepo, digest, git, leftovers, noSleep, pinEdit, promotion, tempWorkDir, valuesFile, type BareRepo,
+  commitBytes, createBareRepo, digest, git, leftovers, noSleep, pinEdit, promotion, tempWorkDir, valuesFile, type BareRepo,
 } from '../../support/git-fixtures.js';
 
 const repos: BareRepo[] = [];
@@ -27,6 +27,18 @@ const FILES = {
 };
 
 describe('direct mode', () => {
+  it('refuses a values file that is not UTF-8, naming the byte offset, and commits nothing', async () => {
+    const repo = await bare(FILES);
+    // A Latin-1 comment (0xe9): decoded as UTF-8 it would be committed back as U+FFFD, hidden in the diff.
+    const bytes = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(`\n${valuesFile('api')}`)]);
+    const base = commitBytes(repo.path, 'main', 'apps/api/values.yaml', bytes);
+    const backend = createGitBackend({ remote: repo.url, workDir: await tempWorkDir(), logger: memoryLogger(), sleep: noSleep });
+    await expect(backend.promote(promotion(repo.url, [pinEdit('apps/api/values.yaml', 'api', digest(1))]))).rejects.toThrow(
+      'apps/api/values.yaml:1: is not valid UTF-8: byte 0xe9 at byte offset 5; save the file as UTF-8 (nothing was changed)',
+    );
+    expect(await repo.head()).toBe(base);
+  });
+
   it('pins the file in one commit on the base branch, and a second identical run changes nothing', async () => {
     const repo = await bare(FILES);
     const base = await repo.head();

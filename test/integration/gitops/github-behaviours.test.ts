@@ -8,6 +8,7 @@ import { GitHubDouble, graphqlField, type DoubleOptions } from '../../support/gi
 import { backendFor, digestOf, helmValues, pinEdit, promotion } from '../../support/github-fixtures.js';
 import { exec } from '../../../src/runtime/exec.js';
 import { WEB_FLOW, ZERO_OID } from '../../support/github-double-git.js';
+import { commitBytes } from '../../support/git-fixtures.js';
 
 const FILE = 'apps/app/values.yaml';
 const BRANCH = 'digestpin/staging/app';
@@ -96,6 +97,18 @@ describe('B3 GraphQL Blob.text stops at 512,000 bytes (isTruncated)', () => {
     expect(double.interceptor.log.filter((e) => e.operationId === 'git/get-blob')).toHaveLength(1);
     // The rerun compares by blob id and sees the branch already holds it.
     expect((await run('v2')).result.operation).toBe('unchanged');
+  });
+});
+
+describe('B17 GraphQL Blob.text is UTF-8: a file that is not UTF-8 is not its bytes', () => {
+  it('reads the bytes over REST and refuses the file with the byte offset; nothing is written', async () => {
+    await start();
+    const bytes = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(`\n${helmValues(digestOf('old'))}`)]);
+    commitBytes(double.git.dir, 'main', FILE, bytes);
+    await expect(run('v2')).rejects.toThrow(`${FILE}:1: is not valid UTF-8: byte 0xe9 at byte offset 5`);
+    expect(double.interceptor.log.filter((e) => e.operationId === 'git/get-blob')).toHaveLength(1);
+    expect(double.pulls).toHaveLength(0);
+    expect(await double.git.revParse(`refs/heads/${BRANCH}`)).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
-// Values files are UTF-8. Decoding other bytes would turn them into U+FFFD and commit that, hiding the
+// GitOps files are UTF-8. Decoding other bytes would turn them into U+FFFD and commit that, hiding the
 // damage in the diff, so a file that is not valid UTF-8 is refused with the byte offset of the first bad byte.
 import { isUtf8 } from 'node:buffer';
-import { FileError } from '../runtime/errors.js';
+import { FileError } from './errors.js';
 
 /** Length of the valid UTF-8 sequence starting at `i`, or 0 (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF). */
 function sequenceLength(b: Uint8Array, i: number): number {
