@@ -141,7 +141,7 @@ describe('the action with credentials in gitops-repository (item 1)', () => {
     const masks = result.stdout.indexOf(`::add-mask::${PASSWORD}`);
     expect(masks).toBeGreaterThanOrEqual(0);
     for (const line of result.stdout.split('\n')) if (line.includes(PASSWORD)) expect(line).toMatch(/^::add-mask::/);
-    expect(result.stdout).toContain(`direct to http://***@${server.origin.slice(7)}/gitops.git`);
+    expect(result.stdout).toContain(`direct to ${server.origin}/gitops.git`);
     expect(JSON.stringify(result.outputs) + result.summary).not.toContain(PASSWORD);
   });
 });

@@ -20,9 +20,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const registry: RegistryClient = {
-  resolve: async () => {
-    throw new Error('not used');
-  },
+  // The file's tag v2.14.2 names another image at the registry: the pin must not keep it beside D1.
+  resolve: async (ref) => ({ reference: ref as ImageReference, digest: `sha256:${'2'.repeat(64)}`, mediaType: 'application/vnd.oci.image.index.v1+json', kind: 'index', platforms: [], requests: 1 }),
   verify: async (ref, digest) => ({ reference: ref as ImageReference, digest, mediaType: 'application/vnd.oci.image.index.v1+json', kind: 'index', platforms: [], requests: 1 }),
 };
 
@@ -73,5 +72,6 @@ describe('the chart check in a promotion', () => {
       'warning: charts/argo-cd/values-dev.yaml: global.image.digest: the chart never reads .Values.global.image.digest, so the cluster would not run the pinned digest; it reads tag, repository, imagePullPolicy: use style tag-digest (chart charts/argo-cd/Chart.yaml)',
     ]);
     expect(files['charts/argo-cd/values-dev.yaml']).toContain(`digest: ${D1}`);
+    expect(files['charts/argo-cd/values-dev.yaml']).not.toContain('v2.14.2');
   });
 });
