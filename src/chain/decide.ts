@@ -45,7 +45,7 @@ export function decide(facts: Facts, target: EnvironmentConfig, now: Date): Prom
   const pullRegistry = pullRegistryOf(target, source);
   const base = { ...candidate, source, target: facts.target, pullRegistry, copy: false };
   const held = (reason: HoldReason): Promotion => ({ ...base, status: 'held', reason });
-  if (!source?.digest) return held({ kind: 'unreadable', detail: facts.sourceProblem ?? `${candidate.from} pins no digest` });
+  if (!source?.digest) return held({ kind: 'unreadable', detail: facts.sourceProblem ?? `${candidate.from} pins no digest for ${candidate.service} yet` });
   if (facts.targetProblem) return held({ kind: 'unreadable', detail: facts.targetProblem });
   if (facts.target?.digest === source.digest) return held({ kind: 'pinned' });
   if (target.soakMs !== undefined) {

@@ -2,7 +2,7 @@
 // target whose pin would change, Argo CD only for a health-gated one, the target registry only for a digest
 // that would move. Pins are read from the checked-out GitOps repository (the engine's readPin).
 import { dirname, join } from 'node:path';
-import { oneLine } from '../runtime/errors.js';
+import { FileError, oneLine } from '../runtime/errors.js';
 import { readPin } from '../values/index.js';
 import { pinsFor, type DigestpinConfig, type EnvironmentConfig, type LoadedConfig } from '../config/index.js';
 import { pullRegistryOf, type Facts } from './decide.js';
@@ -38,7 +38,9 @@ export function pinReader(config: DigestpinConfig, name: string, env: string, se
 
 export async function readCurrentPin(ctx: GatherContext, deps: Pick<ChainDeps, 'readFile'>, env: string, service: string): Promise<CurrentPin> {
   const target = ownTarget(ctx.loaded.config, ctx.loaded.name, env, service);
-  const text = await deps.readFile(join(dirname(ctx.loaded.path), target.file));
+  const text = await deps.readFile(join(dirname(ctx.loaded.path), target.file)).catch((e: NodeJS.ErrnoException) => {
+    throw new FileError(target.file, undefined, `can't be read from the GitOps checkout (${e.code ?? e.message})`);
+  });
   const pin = readPin(text, target.target, target.file);
   return { file: target.file, repository: pin.repository, tag: pin.tag, digest: pin.digest, line: pin.line };
 }
