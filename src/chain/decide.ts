@@ -34,7 +34,7 @@ export function runsDigest(answer: HealthAnswer, digest: string): boolean {
 function healthHold(facts: Facts, digest: string): HoldReason | undefined {
   const h = facts.health;
   if (!h) return undefined;
-  if (!h.answer) return { kind: 'health', application: h.application, sync: 'Unknown', health: h.error ?? 'Unknown', running: false };
+  if (!h.answer) return { kind: 'health', application: h.application, sync: 'Unknown', health: 'Unknown', running: false, error: h.error ?? 'no answer' };
   const running = runsDigest(h.answer, digest);
   if (h.answer.sync === 'Synced' && h.answer.health === 'Healthy' && running) return undefined;
   return { kind: 'health', application: h.application, sync: h.answer.sync, health: h.answer.health, running };

@@ -16,6 +16,7 @@ export function reasonText(reason: HoldReason): string {
     case 'history':
       return `soak: ${reason.detail}`;
     case 'health':
+      if (reason.error) return `health: can't ask Argo CD about ${reason.application}: ${reason.error}`;
       return `health: ${reason.application} is ${reason.sync}/${reason.health}${reason.running ? '' : ', not running this digest'}`;
     case 'unverified':
       return `unverified: the digest is not at ${reason.registry} (pinned from ${reason.source}); set copy: true or push it there`;

@@ -52,7 +52,7 @@ export type HoldReason =
   | { kind: 'unreadable'; detail: string }
   | { kind: 'soak'; soakedMs: number; requiredMs: number; since?: string }
   | { kind: 'history'; detail: string }
-  | { kind: 'health'; application: string; sync: string; health: string; running: boolean }
+  | { kind: 'health'; application: string; sync: string; health: string; running: boolean; error?: string }
   | { kind: 'unverified'; registry: string; source: string };
 
 export interface Promotion {

@@ -105,7 +105,8 @@ describe('planChain', () => {
     const ok = await planChain(ctx, deps(files, { health: running('Synced', 'Healthy') }).deps, { to: 'prod', services: ['a'] });
     expect(ok[0]!.status).toBe('due');
     const unknown = await planChain(ctx, deps(files).deps, { to: 'prod', services: ['a'] });
-    expect(unknown[0]!.reason).toMatchObject({ kind: 'health', health: '404 a-staging' });
+    expect(unknown[0]!.reason).toMatchObject({ kind: 'health', error: '404 a-staging' });
+    expect(planTable(unknown)).toMatch(/held: health: can't ask Argo CD about a-staging: 404 a-staging\n/);
   });
 
   it('holds a digest missing at the target pull registry, and asks nothing for an already pinned one', async () => {
