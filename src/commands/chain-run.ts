@@ -14,7 +14,7 @@ export function asFlag(error: unknown, flags: Record<string, FlagSpec>, typed: R
   return new InputError(shown, error.message.replace(/^input '[^']+': /, ''));
 }
 
-export async function runChainCommand(inputs: ChainInputs, io: CliIO, out: { json: boolean; matrix?: boolean }): Promise<number> {
+export async function runChainCommand(inputs: ChainInputs, io: CliIO, out: { json: boolean; matrix?: boolean }, names: { flags: Record<string, FlagSpec>; typed: Record<string, string> }): Promise<number> {
   const [{ realChainDeps }, { runChain }, text, { planTable }, { matrixOf }] = await Promise.all([
     import('../chain/real-deps.js'),
     import('../chain/run.js'),
@@ -24,7 +24,10 @@ export async function runChainCommand(inputs: ChainInputs, io: CliIO, out: { jso
   ]);
   const { deps, close } = await realChainDeps(inputs, io.logger);
   try {
-    const report = await runChain(inputs, deps);
+    // A selection that names no environment, group or service of the config is a bad flag (exit 2).
+    const report = await runChain(inputs, deps).catch((error: unknown) => {
+      throw asFlag(error, names.flags, names.typed);
+    });
     if (out.matrix) io.stdout(JSON.stringify(matrixOf(report.promotions)));
     else if (out.json) io.stdout(JSON.stringify(text.reportJson(report), null, 2));
     else io.stdout([...(report.promotions.length || report.planOnly ? [planTable(report.promotions)] : []), ...(report.planOnly ? [] : ['', ...text.outcomeLines(report)])].join('\n'));

@@ -63,5 +63,5 @@ export const main: CommandMain = async (argv, io) => {
   } catch (error) {
     throw asFlag(error, PLAN_FLAGS, typed);
   }
-  return runChainCommand(inputs, io, { json: Boolean(values.json), matrix: Boolean(values.matrix) });
+  return runChainCommand(inputs, io, { json: Boolean(values.json), matrix: Boolean(values.matrix) }, { flags: PLAN_FLAGS, typed });
 };

@@ -28,7 +28,7 @@ export const main: CommandMain = async (argv, io) => {
     } catch (error) {
       throw asFlag(error, PROMOTE.flags, typed);
     }
-    if (chain) return runChainCommand(chain, io, { json });
+    if (chain) return runChainCommand(chain, io, { json }, { flags: PROMOTE.flags, typed });
   }
   return runPipelineCommand(PROMOTE, argv, io);
 };

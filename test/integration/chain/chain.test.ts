@@ -184,4 +184,21 @@ describe('the promotion bot', () => {
     const matrix = await cli(['--to', 'prod', '--matrix']);
     expect(JSON.parse(matrix.out)).toEqual({ include: [] });
   });
+
+  it('digestpin promote --from --to runs the bot from the command line; a hold is not a failure, a bad group is', async () => {
+    const out: string[] = [];
+    const logger = memoryLogger();
+    const head = await repo.head();
+    const code = await runCli(['promote', '--config', 'digestpin.yaml', '--repo', repo.path, '--from', 'dev', '--to', 'staging', '--services', 'web', '--json'], { stdout: (t) => out.push(t), logger, env: {}, cwd: checkout });
+    expect(code, logger.lines.join('\n')).toBe(0);
+    const json = JSON.parse(out.join('\n')) as { plan: Array<{ status: string; reason: { kind: string } }>; results: unknown[]; problems: string[] };
+    expect(json.plan.map((p) => [p.status, p.reason.kind])).toEqual([['held', 'history']]);
+    expect(json).toMatchObject({ results: [], problems: [] });
+    expect(await repo.head()).toBe(head);
+
+    const bad = memoryLogger();
+    const refused = await runCli(['promote', '--config', 'digestpin.yaml', '--repo', repo.path, '--to', 'staging', '--group', 'frontend'], { stdout: () => undefined, logger: bad, env: {}, cwd: checkout });
+    expect(refused).toBe(2);
+    expect(bad.lines.join('\n')).toContain("input '--group': 'frontend' is not a group of the config (groups: backend)");
+  });
 });
