@@ -1,6 +1,6 @@
 // The bot's real side effects: the checkout's files, the GitOps backend's history, the registry (one HEAD
 // per digest asked about), and promote/'s pipeline with its own real dependencies. Argo CD health and the
-// registry copy are the helper "reach"'s; they are wired here once they exist (see the lead's notes).
+// registry copy are the helper "reach"'s; once on this branch they are wired below (two lines, marked).
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DigestpinError, RegistryError } from '../runtime/errors.js';
@@ -47,6 +47,10 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
       }
     },
     runPipeline: (request) => runWithRealDeps(request, logger, output),
+    // Wiring for the helper "reach"'s modules, once merged (import applicationHealth from '../argocd/health.js'
+    // and copyImage from '../registry/copy.js'):
+    //   health: inputs.argocdToken ? (q) => applicationHealth({ ...q, token: inputs.argocdToken! }) : undefined,
+    //   copy: (from, to) => copyImage(client, from, to),
   };
   return { deps, close: () => rm(scratch, { recursive: true, force: true }) };
 }
