@@ -23,6 +23,8 @@ interface Job {
   services: string[];
   files: Set<string>;
   groups: Set<string>;
+  /** Jobs packed into this one (shards only). */
+  count: number;
 }
 
 /** Union of jobs that share a group or a file of one target environment. */
@@ -31,7 +33,7 @@ function jobsOf(due: Promotion[]): Job[] {
   for (const p of due) {
     const files = new Set([p.target?.file].filter((f): f is string => Boolean(f)));
     const touching = jobs.filter((j) => j.to === p.to && j.from === p.from && ((p.group && j.groups.has(p.group)) || [...files].some((f) => j.files.has(f))));
-    const merged: Job = { from: p.from, to: p.to, services: [p.service], files, groups: new Set(p.group ? [p.group] : []) };
+    const merged: Job = { from: p.from, to: p.to, services: [p.service], files, groups: new Set(p.group ? [p.group] : []), count: 1 };
     for (const j of touching) {
       merged.services.unshift(...j.services);
       for (const f of j.files) merged.files.add(f);
@@ -54,11 +56,11 @@ function shardsOf(jobs: Job[], size: number): Job[] {
   const shards: Job[] = [];
   for (const job of jobs) {
     const last = shards.at(-1);
-    if (last && last.from === job.from && last.to === job.to && (last as Job & { count: number }).count < size) {
+    if (last && last.from === job.from && last.to === job.to && last.count < size) {
       last.services.push(...job.services);
       for (const g of job.groups) last.groups.add(g);
-      (last as Job & { count: number }).count += 1;
-    } else shards.push(Object.assign({ ...job, services: [...job.services], groups: new Set(job.groups) }, { count: 1 }));
+      last.count += 1;
+    } else shards.push({ ...job, services: [...job.services], groups: new Set(job.groups), count: 1 });
   }
   return shards;
 }
