@@ -17,7 +17,16 @@ export const PROMOTE: PipelineCommand = {
   aliases: { ...PROMOTE_ALIASES, ...CHAIN_ALIASES },
 };
 
-export const main: CommandMain = async (argv, io) => {
+/** `--service a --service b` means several services (the bot), never "the last one wins". */
+function repeatedService(argv: string[]): string[] {
+  const end = argv.indexOf('--') === -1 ? argv.length : argv.indexOf('--');
+  const given = argv.slice(0, end).filter((t) => t === '--service' || t.startsWith('--service='));
+  if (given.length < 2) return argv;
+  return argv.map((t, i) => (i < end && t === '--service' ? '--services' : i < end && t.startsWith('--service=') ? `--services=${t.slice(10)}` : t));
+}
+
+export const main: CommandMain = async (given, io) => {
+  const argv = repeatedService(given);
   // Parsed once quietly to see whether this is a bot run; the one-target path parses (and warns) itself.
   const { help, json, env, typed } = pipelineInputs(PROMOTE, argv, { ...io, logger: memoryLogger() });
   if (!help) {

@@ -189,10 +189,11 @@ describe('the promotion bot', () => {
     const out: string[] = [];
     const logger = memoryLogger();
     const head = await repo.head();
-    const code = await runCli(['promote', '--config', 'digestpin.yaml', '--repo', repo.path, '--from', 'dev', '--to', 'staging', '--services', 'web', '--json'], { stdout: (t) => out.push(t), logger, env: {}, cwd: checkout });
+    // --service given twice is a list (the bot), not "the last one wins".
+    const code = await runCli(['promote', '--config', 'digestpin.yaml', '--repo', repo.path, '--from', 'dev', '--to', 'staging', '--service', 'web', '--service', 'api', '--json'], { stdout: (t) => out.push(t), logger, env: {}, cwd: checkout });
     expect(code, logger.lines.join('\n')).toBe(0);
     const json = JSON.parse(out.join('\n')) as { plan: Array<{ status: string; reason: { kind: string } }>; results: unknown[]; problems: string[] };
-    expect(json.plan.map((p) => [p.status, p.reason.kind])).toEqual([['held', 'history']]);
+    expect(json.plan.map((p) => [p.status, p.reason.kind])).toEqual([['held', 'history'], ['held', 'pinned']]);
     expect(json).toMatchObject({ results: [], problems: [] });
     expect(await repo.head()).toBe(head);
 
