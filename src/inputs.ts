@@ -247,3 +247,50 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
     },
   });
 }
+
+/** The promotion bot's run (issue 11): which promotions, and whether to write them or only plan. */
+export interface ChainInputs {
+  /** Everything a pipeline request of this run shares (gitops, registry, run context, config). */
+  base: Readonly<DigestpinRequest>;
+  configPath: string;
+  selection: { from?: string; to?: string; services?: string[]; group?: string; all: boolean; auto: boolean };
+  /** rollback: N, with environment and service. */
+  rollback?: number;
+  /** plan: true prints the plan (summary, outputs) and writes nothing. */
+  plan: boolean;
+  argocdToken?: string;
+}
+
+const CHAIN_INPUTS = ['services', 'group', 'all', 'auto', 'rollback', 'plan'];
+
+/**
+ * The bot's inputs, or undefined when none is given (a one-target run). The shared parts are read by
+ * readInputs itself, on the inputs with the image named by the chain (each promotion reads its own).
+ */
+export function readChainInputs(env: Env): ChainInputs | undefined {
+  if (!CHAIN_INPUTS.some((name) => getInput(env, name) && getInput(env, name) !== 'false')) return undefined;
+  const config = optional(env, 'config');
+  if (!config) throw new InputError('config', 'is required with services, group, all, auto, rollback or plan: it describes the environments and services');
+  for (const name of ['image', 'image-ref', 'digest', 'values-file']) {
+    if (optional(env, name)) throw new InputError(name, 'is not used with services, group, all, auto, rollback or plan: each promotion takes what its source environment pins');
+  }
+  const raw = getInput(env, 'rollback');
+  if (raw && !/^[1-9][0-9]{0,2}$/.test(raw)) throw new InputError('rollback', `'${raw}' is not a number of steps back; use 1 for the digest before the current one`);
+  const services = getList(env, 'services');
+  for (const s of services) if (!SERVICE.test(s)) throw new InputError('services', `'${s}' is not a service name`);
+  const to = optional(env, 'environment');
+  const from = optional(env, 'from-environment');
+  if (raw && (!to || !optional(env, 'service'))) throw new InputError('rollback', 'needs environment and service: the target to roll back');
+  const argocdToken = optional(env, 'argocd-token');
+  registerSecret(argocdToken);
+  // The base request: readInputs' own checks, with the chain's stand-ins for what each promotion sets itself.
+  const base = readInputs({ ...env, INPUT_ENVIRONMENT: to ?? 'chain', 'INPUT_FROM-ENVIRONMENT': from && from !== to ? from : 'chain-source', INPUT_SERVICE: optional(env, 'service') ?? services[0] ?? 'chain' });
+  return {
+    base,
+    configPath: base.configPath!,
+    selection: { from, to, services: optional(env, 'service') ? [getInput(env, 'service'), ...services] : services, group: optional(env, 'group'), all: getBoolean(env, 'all'), auto: getBoolean(env, 'auto') },
+    rollback: raw ? Number(raw) : undefined,
+    plan: getBoolean(env, 'plan'),
+    argocdToken,
+  };
+}

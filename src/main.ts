@@ -2,10 +2,16 @@
 // Inputs are read and checked before anything heavy loads, so a bad input fails fast. One top-level catch.
 import { oneLine, type DigestpinError } from './runtime/errors.js';
 import { workflowCommand } from './action/workflow-command.js';
-import { readInputs } from './inputs.js';
+import { readChainInputs, readInputs } from './inputs.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
+    // The promotion bot (services, group, all, auto, rollback or plan): each promotion is one pipeline run.
+    const chain = readChainInputs(env);
+    if (chain) {
+      const { runChainAction } = await import('./chain/action.js');
+      return await runChainAction(chain, env);
+    }
     const request = readInputs(env);
     const { runAction } = await import('./action/run-action.js');
     await runAction(request, env);

@@ -63,7 +63,19 @@ export interface RunContext {
   tempDir: string;
 }
 
+/** A manual rollback (issue 11): the PR says so and names the digest it returns to. */
+export interface RollbackInfo {
+  /** How many distinct digests back (1 = the one before the current). */
+  steps: number;
+  digest: string;
+  tag?: string;
+  /** The commit of the GitOps repository that pinned it first. */
+  commit: string;
+}
+
 export interface DigestpinRequest {
+  /** Set for a rollback: the PR title and body say it is one. */
+  rollback?: RollbackInfo;
   image: ImageSource;
   registry: RegistrySpec;
   environment: string;

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: Co
   pin: { summary: 'write a digest into a values or kustomization file', load: () => import('./pin.js') },
   lint: { summary: 'check image blocks in values files', load: () => import('./lint.js') },
   promote: { summary: 'pin a verified digest in a GitOps repository (commit or PR)', load: () => import('./promote.js') },
+  plan: { summary: 'plan the promotion chain: what is due, what is held and why (writes nothing)', load: () => import('./plan.js') },
   verify: { summary: 'check cosign signatures and provenance of REF before it is promoted', load: () => import('./verify.js') },
   ship: { summary: 'build, push, verify, pin and promote: the whole pipeline', load: () => import('./ship.js') },
 };

@@ -53,6 +53,18 @@ export const PROMOTE_FLAGS: Record<string, FlagSpec> = {
   'auto-merge': flag('auto-merge', 'enable auto-merge: merge, squash or rebase'),
   'github-api-url': flag('github-api-url', 'GitHub API URL, for GitHub Enterprise Server (default $GITHUB_API_URL)'),
   'dry-run': flag('dry-run', 'verify and compute the change, write nothing', { type: 'boolean' }),
+  // The promotion bot (issue 11): with any of these, promote plans the chain and runs what is due.
+  services: flag('services', 'promote these services (comma-separated or repeated), one PR each (a group\'s members: one PR)', { multiple: true }),
+  group: flag('group', 'promote this group of the config in one PR'),
+  all: flag('all', 'promote every service of --from-environment → --environment', { type: 'boolean' }),
+  auto: flag('auto', 'promote into every environment with auto: true, from its from: environment', { type: 'boolean' }),
+  rollback: flag('rollback', 'pin the N-th previous distinct digest of --environment/--service (with its tag)'),
+};
+
+/** `promote --from dev --to staging`: the chain's words for from-environment and environment (promote only). */
+export const CHAIN_ALIASES: Record<string, AliasSpec> = {
+  from: { flag: 'from-environment' },
+  to: { flag: 'environment' },
 };
 
 export const BUILD_FLAGS: Record<string, FlagSpec> = {
@@ -95,5 +107,5 @@ export const BUILD_ALIASES: Record<string, AliasSpec> = {
   label: { flag: 'labels' },
 };
 
-const { 'image-ref': _imageRef, digest: _digest, 'from-environment': _from, ...shipPromote } = PROMOTE_FLAGS;
+const { 'image-ref': _imageRef, digest: _digest, 'from-environment': _from, services: _s, group: _g, all: _a, auto: _au, rollback: _r, ...shipPromote } = PROMOTE_FLAGS;
 export const SHIP_FLAGS: Record<string, FlagSpec> = { ...BUILD_FLAGS, ...shipPromote };

@@ -79,6 +79,16 @@ export const service = {
   oneOf: [{ required: ['file'] }, { required: ['targets'] }],
 } as const;
 
+/** A top-level service: a service entry, plus the environments it is in (default: all). */
+export const templatedService = {
+  ...service,
+  description: 'A service of every environment: a target (or `targets:`) whose `file` may hold `{env}` and `{service}`.',
+  properties: {
+    ...service.properties,
+    environments: { type: 'array', minItems: 1, items: { type: 'string', pattern: NAME }, description: 'The environments the service is in. Default: all.' },
+  },
+} as const;
+
 export const environment = {
   type: 'object',
   description: 'One environment: how it is written to, its guarantees, and where each service is pinned.',
@@ -91,9 +101,47 @@ export const environment = {
       description: 'Pins here never leave a tag that may name another image: a pin with `tag-policy: keep`, or of a digest whose tag is not known (a rollback by digest alone), is refused before anything is written. `digestpin lint --immutable` reports tag-only image blocks in these files as errors.',
     },
     verify,
+    from: {
+      type: 'string',
+      pattern: NAME,
+      'x-hint': 'the name of another environment of this file',
+      description: 'The environment this one promotes from (dev → staging → prod). `digestpin promote --to` this environment takes what `from` pins; `digestpin plan` lists the promotions due.',
+    },
+    auto: { type: 'boolean', default: false, description: 'Promotions into this environment open on their own: `digestpin promote --auto` (run on push to the base branch, and on a schedule) opens them once they are due.' },
+    soak: {
+      type: 'string',
+      pattern: '^[0-9]+(m|h|d)$',
+      'x-hint': 'a duration such as 30m, 2h or 1d',
+      description: 'A pin of `from` moves on only after it has been there this long (`30m`, `2h`, `1d`), measured from the commit that put the digest there (read from the GitOps repository\'s history).',
+    },
+    'pull-registry': {
+      type: 'string',
+      pattern: '^[A-Za-z0-9.-]+(:[0-9]+)?$',
+      'x-hint': 'a registry host such as registry.internal:5000',
+      description: 'The registry this environment\'s cluster pulls from. A promotion into it verifies the digest there and writes this host into the repository; default: the host the source environment pins.',
+    },
+    copy: { type: 'boolean', default: false, description: 'A digest missing at `pull-registry` is copied there by digest (index, manifests and blobs) and verified after the copy; without it, a missing digest is an error naming both registries.' },
+    health: {
+      type: 'object',
+      description: 'A pin of `from` moves on only when `from`\'s Argo CD Application is Synced and Healthy at that digest. The token comes from the `argocd-token` input (`ARGOCD_TOKEN` for the CLI), never from this file.',
+      additionalProperties: false,
+      required: ['argocd'],
+      properties: {
+        argocd: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['server', 'application'],
+          description: 'Argo CD\'s API server and the Application, where `{service}` is the service and `{env}` the environment checked (`from`).',
+          properties: {
+            server: { type: 'string', pattern: '^https?://', 'x-hint': 'an http(s) URL such as https://argocd.example.com', description: 'Argo CD API server URL.' },
+            application: { type: 'string', minLength: 1, description: 'Application name, e.g. `{service}-{env}`.' },
+          },
+        },
+      },
+    },
     services: {
       type: 'object',
-      description: 'Services, by name.',
+      description: 'Services, by name. An entry here replaces the top-level `services:` entry of the same name for this environment.',
       propertyNames: { pattern: NAME },
       additionalProperties: service,
     },
@@ -115,6 +163,18 @@ export const configSchema = {
       minProperties: 1,
       propertyNames: { pattern: NAME },
       additionalProperties: environment,
+    },
+    services: {
+      type: 'object',
+      description: 'Services declared once for every environment: `{env}` and `{service}` in `file` are replaced, so 200 services need 200 entries, not 800. An environment\'s own `services:` entry of the same name wins.',
+      propertyNames: { pattern: NAME },
+      additionalProperties: templatedService,
+    },
+    groups: {
+      type: 'object',
+      description: 'Groups of services, by name: a group is promoted in one pull request (and one matrix job).',
+      propertyNames: { pattern: NAME },
+      additionalProperties: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: NAME } },
     },
   },
 } as const;

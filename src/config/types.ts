@@ -10,6 +10,13 @@ export type RawEnvironment = NonNullable<RawConfig['environments'][string]>;
 export type RawService = NonNullable<NonNullable<RawEnvironment['services']>[string]>;
 export type RawTarget = NonNullable<RawService['targets']>[number];
 export type RawVerify = NonNullable<RawEnvironment['verify']>;
+export type RawTemplatedService = NonNullable<NonNullable<RawConfig['services']>[string]>;
+
+/** Where a promotion's health gate asks: Argo CD's API and the Application ({service}/{env} left in). */
+export interface HealthGate {
+  server: string;
+  application: string;
+}
 
 /** Issue 12's policy, as the verify step consumes it. */
 export interface VerifyPolicy {
@@ -45,10 +52,21 @@ export interface EnvironmentConfig {
   verify: VerifyPolicy;
   services: Map<string, ServiceConfig>;
   line?: number;
+  /** The chain (issue 11): the environment this one promotes from, and the gates of that promotion. */
+  from?: string;
+  auto: boolean;
+  /** Soak time in milliseconds, from `soak:`. */
+  soakMs?: number;
+  soak?: string;
+  pullRegistry?: string;
+  copy: boolean;
+  health?: HealthGate;
 }
 
 export interface DigestpinConfig {
   environments: Map<string, EnvironmentConfig>;
+  /** Groups of services promoted in one PR, by name. */
+  groups: Map<string, string[]>;
 }
 
 /** A pin from the config: a PinSpec, plus the image it pins when that is not the service's own. */

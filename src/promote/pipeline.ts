@@ -156,6 +156,7 @@ function startRun(request: Readonly<DigestpinRequest>, deps: PipelineDeps, targe
       sha: request.run.sha,
       runId: request.run.runId,
       fromEnvironment: request.image.kind === 'environment' ? request.image.from : undefined,
+      rollback: request.rollback,
     },
     backend: () => (backend ??= deps.gitops(request)),
     loaded,

@@ -36,7 +36,7 @@ function unique(values: (string | undefined)[]): string[] {
 }
 
 /** "Promote agents v1.4.2 (sha256:abc1234) dev → staging": what, which build, from where, to where. */
-export function promotionTitle(entries: PromotionEntry[], source: Pick<SourceInfo, 'fromEnvironment'> = {}): string {
+export function promotionTitle(entries: PromotionEntry[], source: Pick<SourceInfo, 'fromEnvironment' | 'rollback'> = {}): string {
   const services = unique(entries.map((e) => e.service));
   const envs = unique(entries.map((e) => e.environment));
   const digests = unique(entries.map((e) => e.newDigest));
@@ -44,6 +44,7 @@ export function promotionTitle(entries: PromotionEntry[], source: Pick<SourceInf
   const tagPart = tags.length === 1 ? ` ${tags[0]}` : '';
   const digestPart = digests.length === 1 ? ` (${shortDigest(digests[0])})` : '';
   const route = source.fromEnvironment ? `${source.fromEnvironment} → ${envs.join(', ')}` : `to ${envs.join(', ')}`;
+  if (source.rollback) return redact(`Roll back ${services.join(', ')} in ${envs.join(', ')} to${tagPart}${digestPart}`);
   return redact(`Promote ${services.join(', ')}${tagPart}${digestPart} ${route}`);
 }
 
@@ -71,7 +72,11 @@ export function promotionBody(entries: PromotionEntry[], source: SourceInfo): st
   );
   const diffs = entries.map((e) => [`--- ${e.file}`, ...e.diff].join('\n'));
   const marker = JSON.stringify(entries.map((e) => ({ service: e.service, environment: e.environment, file: e.file, digest: e.newDigest })));
+  const back = source.rollback;
   const body = [
+    ...(back
+      ? [`**Rollback** ${back.steps} step${back.steps === 1 ? '' : 's'} back: this returns to \`${back.digest}\`${back.tag ? ` (\`${cell(back.tag)}\`)` : ''}, first pinned by commit \`${back.commit.slice(0, 12)}\`.`, '']
+      : []),
     deploysLine(entries),
     '',
     '| Service | Environment | File | Digest | Tag |',

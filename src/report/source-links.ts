@@ -12,6 +12,8 @@ export interface SourceInfo {
   labels?: Record<string, string>;
   /** The environment whose pin this promotion takes (from-environment). */
   fromEnvironment?: string;
+  /** Set for a rollback: the digest it returns to, how many steps back, and the commit that pinned it. */
+  rollback?: { steps: number; digest: string; tag?: string; commit: string };
   /** What the pin did with the tag, and why (the PR says which tag it set, or that it removed it). */
   tagNote?: string;
   /** What the supply-chain gate verified: one line per check (key fingerprint, predicate type). */

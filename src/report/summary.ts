@@ -62,7 +62,9 @@ export function summaryMarkdown(report: RunReport): string {
   const op = report.dryRun ? 'dry run: nothing written' : OPERATION_TEXT[report.operation];
   const from = report.source?.fromEnvironment ? `${report.source.fromEnvironment} → ` : '';
   const rows = report.entries.map((e) => `| ${e.service} | ${from}${e.environment} | ${digestCell(e)} | ${e.tag ? `\`${e.tag}\`` : '—'} | ${link} | ${op} |`);
-  const notes = [...(report.dryRun ? ['**Dry run:** nothing was pushed, committed or opened; this is the pin the run would make.'] : []), ...(report.notes ?? [])];
+  const back = report.source?.rollback;
+  const rollback = back ? [`**Rollback** ${back.steps} step${back.steps === 1 ? '' : 's'} back, to \`${back.digest}\`${back.tag ? ` (\`${back.tag}\`)` : ''}.`] : [];
+  const notes = [...(report.dryRun ? ['**Dry run:** nothing was pushed, committed or opened; this is the pin the run would make.'] : []), ...rollback, ...(report.notes ?? [])];
   return redact(
     [
       '### digestpin',

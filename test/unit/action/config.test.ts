@@ -105,7 +105,7 @@ describe('config', () => {
     ['environments:\n  dev:\n    services:\n      a:\n        file: x.yaml\n        kustomizeImage: a\n', 6, "unknown key 'kustomizeImage' in environments.dev.services.a; did you mean 'kustomize-image'?"],
     ['environments:\n  dev:\n    imutable: true\n', 3, "unknown key 'imutable' in environments.dev; did you mean 'immutable'?"],
     ['enviroments:\n  dev: {}\n', 1, "unknown key 'enviroments' in the config; did you mean 'environments'?"],
-    ['environments:\n  dev:\n    colour: blue\n', 3, 'known keys: mode, immutable, verify, services'],
+    ['environments:\n  dev:\n    colour: blue\n', 3, 'known keys: mode, immutable, verify, from, auto, soak, pull-registry, copy, health, services'], // chain keys: issue 11,
     ['environments:\n  dev:\n    services:\n      a: { file: x.yaml, style: digests }\n', 4, "style 'digests' is not one of digest, sha, tag-digest, reference, registry; did you mean 'digest'?"],
     ['environments:\n  dev:\n    services:\n      a: { file: x.yaml, key: image, kustomize-image: a }\n', 4, 'environments.dev.services.a: give only one of'],
     ['environments:\n  dev:\n    services:\n      a:\n        targets:\n          - { file: x.yaml }\n          - { file: y.yaml, kustomise-image: a }\n', 7, "unknown key 'kustomise-image' in environments.dev.services.a.targets.1; did you mean 'kustomize-image'?"],

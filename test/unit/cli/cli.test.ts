@@ -41,7 +41,7 @@ describe('digestpin CLI', () => {
   it.each([
     [['promot'], "unknown command 'promot'; did you mean 'promote'?"],
     [['help', 'shp'], "unknown command 'shp'; did you mean 'ship'?"],
-    [['frobnicate'], "unknown command 'frobnicate' (commands: resolve, pin, lint, promote, verify, ship)"],
+    [['frobnicate'], "unknown command 'frobnicate' (commands: resolve, pin, lint, promote, plan, verify, ship)"],
     [['promote', ...BASE, '--enviroment', 'dev'], "unknown flag '--enviroment'; did you mean '--environment'? (see 'digestpin promote --help')"],
     [['promote', ...BASE, '--valuesFile', 'x.yaml'], "unknown flag '--valuesFile'; did you mean '--values-file'?"],
     [['resolve', 'x', '--platfrom=linux/arm64'], "unknown flag '--platfrom'; did you mean '--platform'?"],

@@ -20,8 +20,8 @@ beforeAll(async () => {
 });
 
 describe('example workflows', () => {
-  it('are the three the README names', () => {
-    expect(files.sort()).toEqual(['bring-your-own-build.yml', 'manual-promotion.yml', 'service-repository.yml']);
+  it('are the ones the README names', () => {
+    expect(files.sort()).toEqual(['auto-promotion.yml', 'bring-your-own-build.yml', 'fleet-promotion.yml', 'manual-promotion.yml', 'service-repository.yml']);
   });
 
   it.each(files)('%s passes actionlint', (file) => {
@@ -30,7 +30,8 @@ describe('example workflows', () => {
 
   it.each(files)('%s runs one promotion at a time per GitOps repository and environment', (file) => {
     const { concurrency } = workflow(file);
-    expect(concurrency.group).toMatch(/^digestpin-.*(gitops|github\.repository).*-(dev|staging|\$\{\{ inputs\.environment \}\})$/);
+    // The bot's workflows (auto, fleet) share one group: each run may promote into any environment.
+    expect(concurrency.group).toMatch(/^digestpin-.*(gitops|github\.repository).*-(dev|staging|chain|\$\{\{ inputs\.environment \}\})$/);
     expect(concurrency['cancel-in-progress']).toBe(false);
   });
 

@@ -1,0 +1,56 @@
+// The bot's real side effects: the checkout's files, the GitOps backend's history, the registry (one HEAD
+// per digest asked about), and promote/'s pipeline with its own real dependencies. Argo CD health and the
+// registry copy are the helper "reach"'s; once on this branch they are wired below (two lines, marked).
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DigestpinError, RegistryError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import { createRegistryClient } from '../registry/index.js';
+import { createBackend } from '../gitops/select.js';
+import type { GitOpsBackend } from '../gitops/types.js';
+import { runWithRealDeps } from '../promote/real-deps.js';
+import type { ChainInputs } from '../inputs.js';
+import type { ChainDeps, HistoryQuery, PinHistoryEntry } from './types.js';
+
+type WithHistory = GitOpsBackend & { history?(query: HistoryQuery): Promise<PinHistoryEntry[]> };
+
+/** Real deps, and a cleanup for the scratch folder the backend's clone lives in. */
+export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?: (name: string, value: string) => void): Promise<{ deps: ChainDeps; close(): Promise<void> }> {
+  const { base } = inputs;
+  await mkdir(base.run.tempDir, { recursive: true });
+  const scratch = await mkdtemp(join(base.run.tempDir, 'digestpin-chain-'));
+  const creds = base.registry.credentials;
+  const client = createRegistryClient({
+    credentials: creds ? Object.fromEntries([base.registry.push, base.registry.pull].filter((h): h is string => Boolean(h)).map((h) => [h, creds])) : undefined,
+    aliases: base.registry.aliases,
+    insecureRegistries: base.registry.insecure,
+    logger,
+  });
+  let backend: Promise<WithHistory> | undefined;
+  const gitops = () => (backend ??= createBackend({ repository: base.gitops.repository, token: base.gitops.token, apiUrl: base.gitops.apiUrl, tempDir: scratch, logger }) as Promise<WithHistory>);
+  const deps: ChainDeps = {
+    logger,
+    readFile: (path) => readFile(path, 'utf8'),
+    now: () => new Date(),
+    history: async (query) => {
+      const b = await gitops();
+      if (!b.history) throw new DigestpinError('the GitOps backend reads no history yet, so soak and rollback are unknown');
+      return b.history(query);
+    },
+    present: async (ref) => {
+      try {
+        await client.verify({ registry: ref.registry, repository: ref.repository }, ref.digest, { waitForPush: false });
+        return true;
+      } catch (error) {
+        if (error instanceof RegistryError && error.status === 404) return false;
+        throw error;
+      }
+    },
+    runPipeline: (request) => runWithRealDeps(request, logger, output),
+    // Wiring for the helper "reach"'s modules, once merged (import applicationHealth from '../argocd/health.js'
+    // and copyImage from '../registry/copy.js'):
+    //   health: inputs.argocdToken ? (q) => applicationHealth({ ...q, token: inputs.argocdToken! }) : undefined,
+    //   copy: (from, to) => copyImage(client, from, to),
+  };
+  return { deps, close: () => rm(scratch, { recursive: true, force: true }) };
+}
