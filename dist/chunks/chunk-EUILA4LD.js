@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-var n=["key","kustomize-image","yaml-path"];function r(t){let e=n.filter(i=>t[i]!==void 0&&t[i]!=="");return e.length>1?{problem:`give only one of ${n.join(", ")} (got ${e.join(" and ")})`}:t["kustomize-image"]?{kind:"kustomize",name:t["kustomize-image"]}:t["yaml-path"]?{kind:"yaml-path",path:t["yaml-path"]}:{kind:"helm",path:t.key||"image"}}export{n as a,r as b};

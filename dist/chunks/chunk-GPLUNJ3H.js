@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+var r={m:6e4,h:36e5,d:864e5};function s(e){let t=/^([0-9]+)(m|h|d)$/.exec(e);return t?Number(t[1])*r[t[2]]:void 0}function u(e){let t=Math.max(0,Math.ceil(e/6e4)),n=Math.floor(t/1440);t-=n*1440;let o=Math.floor(t/60);return t-=o*60,[n?`${n}d`:"",o?`${o}h`:"",t||!n&&!o?`${t}m`:""].filter(Boolean).join(" ")}export{s as a,u as b};

@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{a as o}from"./chunk-F6C2JXA4.js";var s=class e extends o{policy;constructor(r,t,i){super(`verify policy '${r}' failed for ${t}: ${i}`,{image:t}),this.policy=r,this.reason=i,this.image=t}reason;image;stoppedPromotion(r){return new e(this.policy,this.image,`${this.reason}; the promotion to ${r} stopped before any GitOps write`)}};export{s as a};

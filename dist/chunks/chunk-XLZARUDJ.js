@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+function o(n,r){let e=n.promotion;return{digest:n.digest,"image-ref":n.imageRef,"pinned-ref":n.pinnedRef,"changed-files":e.changedFiles.map(t=>t.path),"pull-request-number":e.pullRequestNumber??null,"pull-request-url":e.pullRequestUrl??null,operation:e.operation,"commit-sha":e.commitSha??null,branch:e.branch??null,"dry-run":r}}function i(n,r){let e=r.context??{};return JSON.stringify({error:n,...e},null,2)}export{o as a,i as b};
