@@ -15,6 +15,7 @@ export function actionsLogger(): Logger {
     debug: (m) => core.debug(safe(m)),
     warning: (m, p) => core.warning(redactLog(m), props(p)),
     error: (m, p) => core.error(redactLog(m), props(p)),
+    notice: (m) => core.notice(redactLog(m)),
     group: (name, fn) => core.group(redactLog(name), fn),
   };
 }

@@ -51,6 +51,7 @@ export const PROMOTE_FLAGS: Record<string, FlagSpec> = {
   assignees: flag('assignees', 'PR assignees, comma-separated', { multiple: true }),
   draft: flag('draft', 'open the PR as a draft', { type: 'boolean' }),
   'auto-merge': flag('auto-merge', 'enable auto-merge: merge, squash or rebase'),
+  'force-update': flag('force-update', 'overwrite commits someone else pushed to the promotion branch (default: leave them, operation blocked)', { type: 'boolean' }),
   'github-api-url': flag('github-api-url', 'GitHub API URL, for GitHub Enterprise Server (default $GITHUB_API_URL)'),
   'dry-run': flag('dry-run', 'verify and compute the change, write nothing', { type: 'boolean' }),
   // The promotion bot (issue 11): with any of these, promote plans the chain and runs what is due.

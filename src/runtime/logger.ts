@@ -20,6 +20,8 @@ export interface Logger {
   debug(message: string): void;
   warning(message: string, props?: AnnotationProps): void;
   error(message: string, props?: AnnotationProps): void;
+  /** Something the user should know that is not a problem with this run (GitHub's `::notice::`); optional for fakes. */
+  notice?(message: string): void;
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
@@ -44,6 +46,7 @@ export function streamLogger(options: StreamLoggerOptions = {}): Logger {
     },
     warning: (m, p) => write(safe(`warning: ${where(p)}${m}`)),
     error: (m, p) => write(safe(`error: ${where(p)}${m}`)),
+    notice: (m) => write(safe(`notice: ${m}`)),
     group: async (name, fn) => {
       write(safe(`== ${name}`));
       return fn();

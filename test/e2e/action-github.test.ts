@@ -206,6 +206,7 @@ describe('the action on the GitHub backend', () => {
     try {
       expect(run.outputs.operation).toBe('created');
       expect(run.stdout.match(/GitHub starts no workflows for its pull requests/g)).toHaveLength(1);
+      expect(run.stdout).toMatch(/^::notice::the token is this workflow's GITHUB_TOKEN: GitHub starts no workflows/m);
     } finally {
       cleanup(run);
     }

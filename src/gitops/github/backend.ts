@@ -139,7 +139,7 @@ async function block(ctx: Ctx, state: RepoState, reason: string): Promise<Promot
 async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<PromotionResult> {
   const { request: r, t } = ctx;
   if (r.pullRequest?.workflowToken) {
-    ctx.logger.warning(`the token is this workflow's GITHUB_TOKEN: GitHub starts no workflows for its pull requests, so required checks on ${t.repository} never run and auto-merge waits forever; use a GitHub App token (actions/create-github-app-token) or a PAT`);
+    (ctx.logger.notice ?? ctx.logger.warning)(`the token is this workflow's GITHUB_TOKEN: GitHub starts no workflows for its pull requests, so required checks on ${t.repository} never run and auto-merge waits forever; use a GitHub App token (actions/create-github-app-token) or a PAT`);
   }
   return retryOnStale(policy, `promotion branch '${r.branch}' of ${t.repository}`, async () => {
     const state = await read(ctx, readPlan(ctx, true));

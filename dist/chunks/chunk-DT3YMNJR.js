@@ -1,3 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{b as g}from"./chunk-2BIPRGKX.js";import{e as s}from"./chunk-TW42H5Q7.js";var i=e=>g(s(e)),a={start:"\u27A1\uFE0F",done:"\u2705",fail:"\u274C"};function m(e,t,n){return`[${e}] ${a[t]} ${n}`}function c(e={}){let t=e.write??(r=>process.stderr.write(`${r}
-`)),n=r=>r?.file?`${r.file}${r.startLine?`:${r.startLine}`:""}: `:"";return{info:r=>t(i(r)),debug:r=>{e.verbose&&t(i(`debug: ${r}`))},warning:(r,o)=>t(i(`warning: ${n(o)}${r}`)),error:(r,o)=>t(i(`error: ${n(o)}${r}`)),group:async(r,o)=>(t(i(`== ${r}`)),o())}}function u(){let e=[],t=c({verbose:!0,write:n=>e.push(n)});return Object.assign(t,{lines:e})}export{m as a,c as b,u as c};

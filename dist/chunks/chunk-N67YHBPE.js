@@ -1,0 +1,3 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{b as g}from"./chunk-2BIPRGKX.js";import{e as s}from"./chunk-TW42H5Q7.js";var i=t=>g(s(t)),a={start:"\u27A1\uFE0F",done:"\u2705",fail:"\u274C"};function m(t,r,n){return`[${t}] ${a[r]} ${n}`}function c(t={}){let r=t.write??(e=>process.stderr.write(`${e}
+`)),n=e=>e?.file?`${e.file}${e.startLine?`:${e.startLine}`:""}: `:"";return{info:e=>r(i(e)),debug:e=>{t.verbose&&r(i(`debug: ${e}`))},warning:(e,o)=>r(i(`warning: ${n(o)}${e}`)),error:(e,o)=>r(i(`error: ${n(o)}${e}`)),notice:e=>r(i(`notice: ${e}`)),group:async(e,o)=>(r(i(`== ${e}`)),o())}}function u(){let t=[],r=c({verbose:!0,write:n=>t.push(n)});return Object.assign(r,{lines:t})}export{m as a,c as b,u as c};
