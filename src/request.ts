@@ -92,4 +92,9 @@ export interface DigestpinRequest {
   verify?: VerifyPolicy;
   /** Sign what was built (cosign-compatible), with this private key (PEM or cosign's encrypted key). */
   sign?: { key: string; password?: string };
+  /**
+   * Other services promoted in the same commit or PR (a group): each names its own image (not a build) and pins,
+   * and is verified exactly as this request is; their pins join this request's one GitOps write.
+   */
+  companions?: Array<Readonly<DigestpinRequest>>;
 }

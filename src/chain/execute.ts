@@ -3,7 +3,7 @@
 // commit/PR path: everything written goes through runPipeline.
 import { DigestpinError, oneLine } from '../runtime/errors.js';
 import { serviceLine } from '../runtime/logger.js';
-import { immutablePinProblem, pinsFor, pinsForImage, type LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/index.js';
 import type { DigestpinRequest } from '../request.js';
 import type { PipelineResult } from '../promote/pipeline.js';
 import type { ChainDeps, CopyResult, Promotion } from './types.js';
@@ -36,22 +36,15 @@ function split(repository: string): { registry: string; repository: string } {
 
 /** The request for one unit: what `from` pins, verified and written at the target's pull registry. */
 export function requestFor(base: ChainBase, loaded: LoadedConfig, unit: Promotion[]): DigestpinRequest {
-  const [first] = unit;
+  const [first, ...rest] = unit;
   if (!first) throw new Error('an empty promotion unit');
   const env = loaded.config.environments.get(first.to)!;
   const registry = { ...base.registry, push: undefined, pull: env.pullRegistry ?? base.registry.pull };
-  const request: DigestpinRequest = { ...base, environment: first.to, service: first.service, image: { kind: 'environment', from: first.from }, registry };
-  if (unit.length === 1) return request;
-  // A group is one request whose pins are every member's targets; the pipeline pins one image, so the
-  // members must pin the same image and digest in the source (a chart's services built as one image).
-  const images = new Set(unit.map((p) => `${p.source?.repository}@${p.source?.digest}`));
-  if (images.size > 1) {
-    throw new DigestpinError(`group '${first.group}': its members pin different images in ${first.from} (${[...images].join(', ')}); one PR per group needs them to pin one image, so promote them with --service one by one`);
-  }
-  const pins = unit.flatMap((p) => pinsForImage(pinsFor(loaded.config, loaded.name, p.to, p.service).pins, undefined, loaded.name));
-  const problem = immutablePinProblem(env, { tagPolicy: base.tagPolicy, tagKnown: true });
-  if (problem) throw new DigestpinError(`${problem} (${loaded.name})`, { file: loaded.name, line: env.line });
-  return { ...request, pins, gitops: { ...base.gitops, mode: base.gitops.mode ?? env.mode } };
+  const gitops = { ...base.gitops, mode: base.gitops.mode ?? env.mode };
+  const one = (p: Promotion): DigestpinRequest => ({ ...base, environment: p.to, service: p.service, image: { kind: 'environment', from: p.from }, registry, gitops });
+  // A group is one commit or PR: the first member's request carries the others as companions, each verified
+  // at the pull registry by the same pipeline, whatever image it pins.
+  return rest.length ? { ...one(first), companions: rest.map(one) } : one(first);
 }
 
 async function copyFirst(deps: ChainDeps, p: Promotion): Promise<CopyResult | undefined> {

@@ -2,7 +2,7 @@
 // (or take a pushed image) -> verify the digest at the pull-side registry -> decide the tag -> one GitOps
 // commit / PR -> report. A dry run writes nothing anywhere. Side effects come in through PipelineDeps.
 import { dirname } from 'node:path';
-import { RegistryError } from '../runtime/errors.js';
+import { DigestpinError, RegistryError } from '../runtime/errors.js';
 import { serviceLine, type Logger } from '../runtime/logger.js';
 import type { BuildResult } from '../buildx/types.js';
 import { checkPushPullAgreement, formatReference } from '../registry/index.js';
@@ -218,7 +218,19 @@ interface Verified {
   notes: string[];
 }
 
-async function promote(run: Run, v: Verified): Promise<PipelineResult> {
+/** One service's share of a promotion, verified at its pull registry and ready to be written. */
+interface Member {
+  pins: PlannedPin[];
+  repository: string;
+  imageRef: string;
+  resolution: Resolution;
+  verification?: VerificationReport;
+  tag: TagChoice;
+  source: SourceInfo;
+}
+
+/** Verify at the pull side, pass the supply-chain gate, choose the tags: everything but the GitOps write. */
+async function prepareMember(run: Run, v: Verified): Promise<Member> {
   const { request, deps } = run;
   const { logger } = deps;
   const svc = request.service;
@@ -232,9 +244,6 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
   // The supply-chain gate: sign (sign: true), then the target environment's policy, before any GitOps write.
   const verification = await verifyStep(request, run.loaded, { push: v.origin.push, digest: v.digest }, resolution, logger);
   const imageRef = `${formatReference({ registry: v.origin.push.registry, repository: v.origin.push.repository })}@${resolution.digest}`;
-  deps.output?.('digest', resolution.digest);
-  deps.output?.('image-ref', imageRef);
-  deps.output?.('pinned-ref', `${repository}@${resolution.digest}`);
   // A local chart beside the values: warn when its templates never read the field a pin writes.
   await warnIfChartIgnoresPins(run.pins('', []).map((p) => p.spec), run.loaded ? dirname(run.loaded.path) : undefined, logger);
   const version = resolution.labels?.['org.opencontainers.image.version'];
@@ -251,7 +260,34 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
     pointsAt: (t) => tagDigest(v.client, { ...v.pull, tag: t }, request.registry.platform),
   });
   const source: SourceInfo = { ...run.source, labels: resolution.labels, tagNote: tag.note, verified: verification?.checks.map((c) => c.detail) };
-  const pins = run.pins(resolution.digest, tag.policies);
+  return { pins: run.pins(resolution.digest, tag.policies), repository, imageRef, resolution, verification, tag, source };
+}
+
+/** A group's other member: its own image (read, never built) and pins, verified as the main request is. */
+async function prepareCompanion(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<Member> {
+  if (request.image.kind === 'build') throw new DigestpinError(`${request.service}: a service promoted with others must name a pushed image, not a build`, { input: 'service' });
+  const loaded = await loadConfig(request, deps.readFile);
+  const target = targetPins(request, loaded);
+  const origin = await imageOrigin(request, loaded, deps.readFile);
+  const pull = pullSide(request, origin.push);
+  const run = startRun(request, deps, target, formatReference(pull), loaded);
+  return prepareMember(run, { origin, pull, client: clientFor(request, origin.push, deps), digest: origin.digest, waitForPush: false, notes: [] });
+}
+
+async function promote(run: Run, v: Verified): Promise<PipelineResult> {
+  const { request, deps } = run;
+  const { logger } = deps;
+  const svc = request.service;
+  const main = await prepareMember(run, v);
+  const { resolution, repository, imageRef, tag } = main;
+  deps.output?.('digest', resolution.digest);
+  deps.output?.('image-ref', imageRef);
+  deps.output?.('pinned-ref', `${repository}@${resolution.digest}`);
+  const others: Member[] = [];
+  for (const companion of request.companions ?? []) others.push(await prepareCompanion(companion, deps));
+  const verified = [main, ...others].flatMap((m) => m.source.verified ?? []);
+  const source: SourceInfo = { ...main.source, verified: verified.length ? verified : undefined };
+  const pins = [main, ...others].flatMap((m) => m.pins);
   const plan = planPromotion(pins, run.gitops, source);
   const promotion = await phase(deps, svc, 'GitOps', async () => {
     const backend = await run.backend();
@@ -266,6 +302,6 @@ async function promote(run: Run, v: Verified): Promise<PipelineResult> {
   // Nothing changed: report the pins as they stand, so the summary still says what is deployed.
   const entries = changed.length
     ? changed
-    : pins.map((p) => ({ service: p.spec.service, environment: p.spec.environment, file: p.spec.file, pinnedRef: `${repository}@${p.digest}`, oldDigest: p.digest, newDigest: p.digest, tag: tag.tag, diff: [] }));
-  return { digest: resolution.digest, imageRef, pinnedRef: `${repository}@${resolution.digest}`, resolution, promotion, entries, notes: v.notes, source, tag, verifiedAt: v.pull.registry, dryRun: request.gitops.dryRun, verification };
+    : [main, ...others].flatMap((m) => m.pins.map((p) => ({ service: p.spec.service, environment: p.spec.environment, file: p.spec.file, pinnedRef: `${m.repository}@${p.digest}`, oldDigest: p.digest, newDigest: p.digest, tag: m.tag.tag, diff: [] })));
+  return { digest: resolution.digest, imageRef, pinnedRef: `${repository}@${resolution.digest}`, resolution, promotion, entries, notes: v.notes, source, tag, verifiedAt: v.pull.registry, dryRun: request.gitops.dryRun, verification: main.verification };
 }

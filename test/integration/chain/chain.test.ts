@@ -51,7 +51,7 @@ const commits = async () => Number(await repo.git(['rev-list', '--count', 'main'
 beforeAll(async () => {
   [dev, prod] = await Promise.all([startRegistry(), startRegistry()]);
   const push = async (name: string, tag: string) => (await pushImage(`${dev.host}/ameide/${name}:${tag}`, { content: `${name}-${tag}` })).digest;
-  images = { web1: await push('web', '1.0'), web2: await push('web', '2.0'), backend: await push('backend', '2.0'), gateway: await push('gateway', '2.0'), chart: await push('chart', '2.0'), jobs: await push('chart-jobs', '2.0') };
+  images = { web1: await push('web', '1.0'), web2: await push('web', '2.0'), backend: await push('backend', '2.0'), worker: await push('worker', '2.1'), gateway: await push('gateway', '2.0'), chart: await push('chart', '2.0'), jobs: await push('chart-jobs', '2.0') };
   repo = await createBareRepo(chainFiles(dev, prod, images));
   temp = mkdtempSync(join(tmpdir(), 'digestpin-chain-'));
   checkout = join(temp, 'checkout');

@@ -14,6 +14,8 @@ export interface Images {
   web1: string;
   web2: string;
   backend: string;
+  /** The group's other member pins its own image: one PR still carries both. */
+  worker: string;
   gateway: string;
   chart: string;
   jobs: string;
@@ -49,13 +51,13 @@ groups:
 
 const helm = (repo: string, tag: string, digest: string) => `# managed by digestpin\nimage:\n  repository: ${repo}\n  tag: "${tag}"\n  digest: "${digest}"\nreplicas: 2\n`;
 
-function envFiles(env: string, host: string, pins: Partial<Record<'web' | 'backend' | 'gateway' | 'chart' | 'jobs', [string, string]>>): Record<string, string> {
+function envFiles(env: string, host: string, pins: Partial<Record<'web' | 'backend' | 'worker' | 'gateway' | 'chart' | 'jobs', [string, string]>>): Record<string, string> {
   const at = (k: keyof typeof pins) => pins[k] ?? ['0.0.0', ''];
   const [gwTag, gw] = at('gateway');
   return {
     [`envs/${env}/web.yaml`]: helm(`${host}/ameide/web`, ...at('web')),
     [`envs/${env}/api.yaml`]: helm(`${host}/ameide/backend`, ...at('backend')),
-    [`envs/${env}/worker.yaml`]: helm(`${host}/ameide/backend`, ...at('backend')),
+    [`envs/${env}/worker.yaml`]: helm(`${host}/ameide/worker`, ...at('worker')),
     [`envs/${env}/gateway/kustomization.yaml`]: `resources: [deployment.yaml]\nimages:\n  - name: gateway\n    newName: ${host}/ameide/gateway\n${gw ? `    digest: ${gw}\n` : `    newTag: "${gwTag}"\n`}`,
     [`envs/${env}/chart.yaml`]: `${helm(`${host}/ameide/chart`, ...at('chart'))}jobs:\n  image:\n    repository: ${host}/ameide/chart-jobs\n    tag: "${at('jobs')[0]}"\n    digest: "${at('jobs')[1]}"\n`,
   };
@@ -64,7 +66,7 @@ function envFiles(env: string, host: string, pins: Partial<Record<'web' | 'backe
 export function chainFiles(dev: RegistryServer, prod: RegistryServer, i: Images): Record<string, string> {
   return {
     'digestpin.yaml': chainConfig(prod.host),
-    ...envFiles('dev', dev.host, { web: ['2.0', i.web2], backend: ['2.0', i.backend], gateway: ['2.0', i.gateway], chart: ['2.0', i.chart], jobs: ['2.0', i.jobs] }),
+    ...envFiles('dev', dev.host, { web: ['2.0', i.web2], backend: ['2.0', i.backend], worker: ['2.1', i.worker], gateway: ['2.0', i.gateway], chart: ['2.0', i.chart], jobs: ['2.0', i.jobs] }),
     ...envFiles('staging', dev.host, { web: ['1.0', i.web1] }),
     ...envFiles('prod', prod.host, {}),
   };

@@ -60,7 +60,7 @@ beforeAll(async () => {
   const push = async (name: string, tag: string) => (await pushImage(`${registry.host}/ameide/${name}:${tag}`, { content: `gh-${name}-${tag}` })).digest;
   const web2 = await push('web', '2.0');
   const backend = await push('backend', '2.0');
-  images = { web1: web2, web2, backend, gateway: await push('gateway', '2.0'), chart: await push('chart', '2.0'), jobs: await push('chart-jobs', '2.0') };
+  images = { web1: web2, web2, backend, worker: await push('worker', '2.1'), gateway: await push('gateway', '2.0'), chart: await push('chart', '2.0'), jobs: await push('chart-jobs', '2.0') };
   const files = chainFiles(registry, registry, images);
   // No soak here: the GitHub backend's history is another helper's; soak runs on the plain-git scenario.
   files['digestpin.yaml'] = files['digestpin.yaml']!.replace('    soak: 1h\n', '').replaceAll('mode: direct', 'mode: pull-request');
@@ -89,9 +89,9 @@ describe('the bot on GitHub', () => {
     const pulls = double.openPulls();
     expect(pulls.map((p) => p.head).sort()).toEqual(['digestpin/staging/api+worker', 'digestpin/staging/chart', 'digestpin/staging/chart-jobs', 'digestpin/staging/gateway']);
     const group = pulls.find((p) => p.head === 'digestpin/staging/api+worker')!;
-    expect(group.title).toBe(`Promote api, worker 2.0 (sha256:${images.backend.slice(7, 14)}) dev → staging`);
+    expect(group.title).toBe('Promote api, worker dev → staging');
     expect(await double.text(group.head, 'envs/staging/api.yaml')).toContain(`digest: "${images.backend}"`);
-    expect(await double.text(group.head, 'envs/staging/worker.yaml')).toContain(`digest: "${images.backend}"`);
+    expect(await double.text(group.head, 'envs/staging/worker.yaml')).toContain(`digest: "${images.worker}"`);
     expect(double.interceptor.violations).toEqual([]);
 
     const again = await promote();

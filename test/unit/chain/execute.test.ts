@@ -34,14 +34,12 @@ describe('requestFor', () => {
     expect(r.pins).toBeUndefined();
   });
 
-  it("puts a group's members in one request when they pin one image", () => {
-    const r = requestFor(base, loaded, [due('api', D(2), 'backend'), due('worker', D(2), 'backend')]);
-    expect(r.pins!.map((p) => `${p.service}:${p.file}`)).toEqual(['api:prod/api.yaml', 'worker:prod/worker.yaml']);
+  it("puts a group's members in one request, the others as companions, whatever images they pin", () => {
+    const r = requestFor(base, loaded, [due('api', D(2), 'backend'), due('worker', D(3), 'backend')]);
+    expect(r).toMatchObject({ service: 'api', image: { kind: 'environment', from: 'dev' }, registry: { pull: 'prod.reg:5000' } });
+    expect(r.companions!.map((c) => [c.service, c.environment, c.image])).toEqual([['worker', 'prod', { kind: 'environment', from: 'dev' }]]);
+    expect(r.companions![0]!.registry.pull).toBe('prod.reg:5000');
     expect(r.gitops.mode).toBe('direct');
-  });
-
-  it('refuses a group whose members pin different images, saying how to promote them', () => {
-    expect(() => requestFor(base, loaded, [due('api', D(2), 'backend'), due('worker', D(3), 'backend')])).toThrow(/^group 'backend': its members pin different images in dev .* so promote them with --service one by one$/);
   });
 });
 
