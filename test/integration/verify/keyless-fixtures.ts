@@ -1,0 +1,154 @@
+// A local Sigstore for keyless tests, no network: @sigstore/mock's Fulcio-style CA (its certificates carry an
+// SCT from a mock CT log) and Rekor-style transparency log (signed entry timestamps and checkpoints), the
+// trusted_root.json that names them, real keyless DSSE bundles (v0.3) signed with an ephemeral key, and the
+// real `oras attach` to put a bundle on an image as an OCI referrer, as actions/attest does.
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initializeCA, initializeCTLog, initializeTLog } from '@sigstore/mock';
+import { exec } from '../../../src/runtime/exec.js';
+import { pae } from '../../../src/verify/dsse.js';
+
+export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+export const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const FULCIO_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+const FULCIO_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
+
+type CA = Awaited<ReturnType<typeof initializeCA>>;
+type TLog = Awaited<ReturnType<typeof initializeTLog>>;
+
+/** Rekor's v1 log entry, as the mock log returns it (its own type package is not installed). */
+interface LoggedEntry {
+  body: string;
+  integratedTime: number;
+  logID: string;
+  logIndex: number;
+  verification: { signedEntryTimestamp: string; inclusionProof: { logIndex: number; rootHash: string; treeSize: number; hashes: string[]; checkpoint: string } };
+}
+
+export interface LocalSigstore {
+  ca: CA;
+  tlog: TLog;
+  /** The Sigstore TrustedRoot (JSON form) naming this CA, CT log and transparency log. */
+  root: Record<string, unknown>;
+}
+
+const pair = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const spki = (key: KeyObject) => key.export({ format: 'der', type: 'spki' });
+const b64 = (bytes: ArrayBufferView) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+const keyId = (key: KeyObject) => b64(createHash('sha256').update(spki(key)).digest());
+
+function logInstance(baseUrl: string, publicKey: KeyObject) {
+  return {
+    baseUrl,
+    hashAlgorithm: 'SHA2_256',
+    publicKey: { rawBytes: b64(spki(publicKey)), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: '2020-01-01T00:00:00Z' } },
+    logId: { keyId: keyId(publicKey) },
+  };
+}
+
+/** A CA, CT log and transparency log of their own, and the trusted root that trusts exactly them. */
+export async function localSigstore(name: string): Promise<LocalSigstore> {
+  const [caKeys, ctKeys, tlogKeys] = [pair(), pair(), pair()];
+  const ctLog = await initializeCTLog(ctKeys);
+  const ca = await initializeCA(caKeys, ctLog);
+  const tlogUrl = `https://rekor.${name}.test`;
+  const tlog = await initializeTLog(tlogUrl, tlogKeys);
+  const root = {
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [logInstance(tlogUrl, tlogKeys.publicKey)],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
+        uri: `https://fulcio.${name}.test`,
+        certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+        validFor: { start: '2020-01-01T00:00:00Z' },
+      },
+    ],
+    ctlogs: [logInstance(`https://ctfe.${name}.test`, ctKeys.publicKey)],
+    timestampAuthorities: [],
+  };
+  return { ca, tlog, root };
+}
+
+export function writeRoot(sigstore: LocalSigstore, name = 'trusted_root.json'): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'digestpin-root-')), name);
+  writeFileSync(path, JSON.stringify(sigstore.root, null, 2));
+  return path;
+}
+
+export interface KeylessSpec {
+  /** The digest the statement's subject names. */
+  digest: string;
+  identity: string;
+  issuer?: string;
+  predicateType?: string;
+  predicate?: unknown;
+}
+
+/**
+ * A keyless bundle as Sigstore makes one: a short-lived certificate for an ephemeral key naming the
+ * identity and issuer, a DSSE envelope of an in-toto statement, and its `dsse` entry in the log with an
+ * inclusion promise and proof.
+ */
+export async function keylessBundle(sigstore: LocalSigstore, spec: KeylessSpec): Promise<Record<string, unknown>> {
+  const signer = pair();
+  const issuer = spec.issuer ?? GITHUB_ISSUER;
+  const certificate = await sigstore.ca.issueCertificate({
+    publicKey: spki(signer.publicKey),
+    subjectAltName: spec.identity,
+    extensions: [
+      { oid: FULCIO_ISSUER_V1, value: issuer, legacy: true },
+      { oid: FULCIO_ISSUER_V2, value: issuer },
+    ],
+  });
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: 'image', digest: { sha256: spec.digest.replace(/^sha256:/, '') } }],
+    predicateType: spec.predicateType ?? 'https://slsa.dev/provenance/v1',
+    predicate: spec.predicate ?? { buildDefinition: { buildType: 'https://actions.github.io/buildtypes/workflow/v1' }, runDetails: { builder: { id: 'https://github.com/actions/runner' } } },
+  };
+  const payload = Buffer.from(JSON.stringify(statement));
+  const payloadType = 'application/vnd.in-toto+json';
+  const signature = sign('sha256', pae(payloadType, payload), signer.privateKey);
+  const certPem = `-----BEGIN CERTIFICATE-----\n${b64(certificate)}\n-----END CERTIFICATE-----\n`;
+  // Rekor's canonicalized dsse v0.0.1 body: what the log signs, and what the verifier matches to the envelope.
+  const envelopeJson = JSON.stringify({ payload: b64(payload), payloadType, signatures: [{ sig: b64(signature) }] });
+  const body = {
+    apiVersion: '0.0.1',
+    kind: 'dsse',
+    spec: {
+      envelopeHash: { algorithm: 'sha256', value: createHash('sha256').update(envelopeJson).digest('hex') },
+      payloadHash: { algorithm: 'sha256', value: createHash('sha256').update(payload).digest('hex') },
+      signatures: [{ signature: b64(signature), verifier: b64(Buffer.from(certPem)) }],
+    },
+  };
+  const logged = Object.values(await sigstore.tlog.log(body))[0] as LoggedEntry;
+  const proof = logged.verification.inclusionProof;
+  return {
+    mediaType: BUNDLE_V03,
+    verificationMaterial: {
+      certificate: { rawBytes: b64(certificate) },
+      tlogEntries: [
+        {
+          logIndex: String(logged.logIndex),
+          logId: { keyId: Buffer.from(logged.logID, 'hex').toString('base64') },
+          kindVersion: { kind: 'dsse', version: '0.0.1' },
+          integratedTime: String(logged.integratedTime),
+          inclusionPromise: { signedEntryTimestamp: logged.verification.signedEntryTimestamp },
+          inclusionProof: { logIndex: String(proof.logIndex), rootHash: Buffer.from(proof.rootHash, 'hex').toString('base64'), treeSize: String(proof.treeSize), hashes: proof.hashes, checkpoint: { envelope: proof.checkpoint } },
+          canonicalizedBody: logged.body,
+        },
+      ],
+    },
+    dsseEnvelope: { payload: b64(payload), payloadType, signatures: [{ sig: b64(signature), keyid: '' }] },
+  };
+}
+
+/** The real `oras attach`: the bundle as a referrer of `ref@digest` (referrers tag schema, as docker-registry 2.8 needs). */
+export async function attachBundle(imageRef: string, bundle: unknown): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'digestpin-bundle-'));
+  writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
+  await exec('oras', ['attach', '--plain-http', '--distribution-spec', 'v1.1-referrers-tag', '--artifact-type', BUNDLE_V03, imageRef, `bundle.json:${BUNDLE_V03}`], { cwd: dir, quiet: true });
+}
