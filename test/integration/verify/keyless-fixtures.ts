@@ -6,7 +6,7 @@ import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:cryp
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initializeCA, initializeCTLog, initializeTLog } from '@sigstore/mock';
+import { initializeCA, initializeCTLog, initializeTLog, initializeTSA } from '@sigstore/mock';
 import { exec } from '../../../src/runtime/exec.js';
 import { pae } from '../../../src/verify/dsse.js';
 
@@ -17,6 +17,7 @@ const FULCIO_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 
 type CA = Awaited<ReturnType<typeof initializeCA>>;
 type TLog = Awaited<ReturnType<typeof initializeTLog>>;
+type TSA = Awaited<ReturnType<typeof initializeTSA>>;
 
 /** Rekor's v1 log entry, as the mock log returns it (its own type package is not installed). */
 interface LoggedEntry {
@@ -29,7 +30,9 @@ interface LoggedEntry {
 
 export interface LocalSigstore {
   ca: CA;
-  tlog: TLog;
+  /** Absent in a TSA-only instance (as GitHub's own for private repositories): no log, no CT log. */
+  tlog?: TLog;
+  tsa?: TSA;
   /** The Sigstore TrustedRoot (JSON form) naming this CA, CT log and transparency log. */
   root: Record<string, unknown>;
 }
@@ -48,16 +51,20 @@ function logInstance(baseUrl: string, publicKey: KeyObject) {
   };
 }
 
-/** A CA, CT log and transparency log of their own, and the trusted root that trusts exactly them. */
-export async function localSigstore(name: string): Promise<LocalSigstore> {
-  const [caKeys, ctKeys, tlogKeys] = [pair(), pair(), pair()];
-  const ctLog = await initializeCTLog(ctKeys);
-  const ca = await initializeCA(caKeys, ctLog);
+/**
+ * A CA, CT log and transparency log of their own (the public-good shape), or with `tsaOnly` a CA and a
+ * timestamp authority; and the trusted root that trusts exactly them.
+ */
+export async function localSigstore(name: string, options: { tsaOnly?: boolean } = {}): Promise<LocalSigstore> {
+  const [caKeys, ctKeys, tlogKeys, tsaKeys] = [pair(), pair(), pair(), pair()];
+  const tsaOnly = options.tsaOnly === true;
+  const ca = await initializeCA(caKeys, tsaOnly ? undefined : await initializeCTLog(ctKeys));
   const tlogUrl = `https://rekor.${name}.test`;
-  const tlog = await initializeTLog(tlogUrl, tlogKeys);
+  const tlog = tsaOnly ? undefined : await initializeTLog(tlogUrl, tlogKeys);
+  const tsa = tsaOnly ? await initializeTSA(tsaKeys) : undefined;
   const root = {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [logInstance(tlogUrl, tlogKeys.publicKey)],
+    tlogs: tlog ? [logInstance(tlogUrl, tlogKeys.publicKey)] : [],
     certificateAuthorities: [
       {
         subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
@@ -66,10 +73,20 @@ export async function localSigstore(name: string): Promise<LocalSigstore> {
         validFor: { start: '2020-01-01T00:00:00Z' },
       },
     ],
-    ctlogs: [logInstance(`https://ctfe.${name}.test`, ctKeys.publicKey)],
-    timestampAuthorities: [],
+    ctlogs: tsaOnly ? [] : [logInstance(`https://ctfe.${name}.test`, ctKeys.publicKey)],
+    timestampAuthorities: tsa
+      ? [
+          {
+            subject: { organization: 'sigstore.mock', commonName: 'tsa' },
+            uri: `https://tsa.${name}.test`,
+            // The signing certificate first, then its issuer.
+            certChain: { certificates: [{ rawBytes: b64(tsa.intCertificate) }, { rawBytes: b64(tsa.rootCertificate) }] },
+            validFor: { start: '2020-01-01T00:00:00Z' },
+          },
+        ]
+      : [],
   };
-  return { ca, tlog, root };
+  return { ca, tlog, tsa, root };
 }
 
 export function writeRoot(sigstore: LocalSigstore, name = 'trusted_root.json'): string {
@@ -89,8 +106,8 @@ export interface KeylessSpec {
 
 /**
  * A keyless bundle as Sigstore makes one: a short-lived certificate for an ephemeral key naming the
- * identity and issuer, a DSSE envelope of an in-toto statement, and its `dsse` entry in the log with an
- * inclusion promise and proof.
+ * identity and issuer, a DSSE envelope of an in-toto statement, its `dsse` entry in the log with an
+ * inclusion promise and proof, or (TSA-only) an RFC 3161 timestamp of the signature.
  */
 export async function keylessBundle(sigstore: LocalSigstore, spec: KeylessSpec): Promise<Record<string, unknown>> {
   const signer = pair();
@@ -124,26 +141,36 @@ export async function keylessBundle(sigstore: LocalSigstore, spec: KeylessSpec):
       signatures: [{ signature: b64(signature), verifier: b64(Buffer.from(certPem)) }],
     },
   };
-  const logged = Object.values(await sigstore.tlog.log(body))[0] as LoggedEntry;
-  const proof = logged.verification.inclusionProof;
   return {
     mediaType: BUNDLE_V03,
     verificationMaterial: {
       certificate: { rawBytes: b64(certificate) },
-      tlogEntries: [
-        {
-          logIndex: String(logged.logIndex),
-          logId: { keyId: Buffer.from(logged.logID, 'hex').toString('base64') },
-          kindVersion: { kind: 'dsse', version: '0.0.1' },
-          integratedTime: String(logged.integratedTime),
-          inclusionPromise: { signedEntryTimestamp: logged.verification.signedEntryTimestamp },
-          inclusionProof: { logIndex: String(proof.logIndex), rootHash: Buffer.from(proof.rootHash, 'hex').toString('base64'), treeSize: String(proof.treeSize), hashes: proof.hashes, checkpoint: { envelope: proof.checkpoint } },
-          canonicalizedBody: logged.body,
-        },
-      ],
+      tlogEntries: sigstore.tlog ? [await tlogEntry(sigstore.tlog, body)] : [],
+      ...(sigstore.tsa ? { timestampVerificationData: { rfc3161Timestamps: [{ signedTimestamp: b64(await timestampResponse(sigstore.tsa, signature)) }] } } : {}),
     },
     dsseEnvelope: { payload: b64(payload), payloadType, signatures: [{ sig: b64(signature), keyid: '' }] },
   };
+}
+
+/** The entry logged, as a bundle carries it: inclusion promise (SET) and proof with a signed checkpoint. */
+async function tlogEntry(tlog: TLog, body: object): Promise<object> {
+  const logged = Object.values(await tlog.log(body))[0] as LoggedEntry;
+  const proof = logged.verification.inclusionProof;
+  return {
+    logIndex: String(logged.logIndex),
+    logId: { keyId: Buffer.from(logged.logID, 'hex').toString('base64') },
+    kindVersion: { kind: 'dsse', version: '0.0.1' },
+    integratedTime: String(logged.integratedTime),
+    inclusionPromise: { signedEntryTimestamp: logged.verification.signedEntryTimestamp },
+    inclusionProof: { logIndex: String(proof.logIndex), rootHash: Buffer.from(proof.rootHash, 'hex').toString('base64'), treeSize: String(proof.treeSize), hashes: proof.hashes, checkpoint: { envelope: proof.checkpoint } },
+    canonicalizedBody: logged.body,
+  };
+}
+
+/** An RFC 3161 timestamp of the signature: the TSA's whole response, as sigstore's clients store it in a bundle. */
+async function timestampResponse(tsa: TSA, signature: Buffer): Promise<Buffer> {
+  const response = await tsa.timestamp({ artifactHash: createHash('sha256').update(signature).digest(), hashAlgorithmOID: '2.16.840.1.101.3.4.2.1', nonce: 42, policyOID: '1.2.3.4', certReq: false });
+  return Buffer.from(response.buffer, response.byteOffset, response.byteLength);
 }
 
 /** The real `oras attach`: the bundle as a referrer of `ref@digest` (referrers tag schema, as docker-registry 2.8 needs). */

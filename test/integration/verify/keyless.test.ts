@@ -99,6 +99,25 @@ describe('keyless Sigstore bundles against a trusted root', () => {
     expectOneLine(r.log, `no Sigstore bundle was found among the digest's OCI referrers (wanted one signed by identity '${ID}' (issuer ${GITHUB_ISSUER}))`, unsigned);
   });
 
+  it('verifies a bundle timestamped by a TSA of a root that has no transparency log (a private instance)', async () => {
+    const [privateSigstore, otherTsa] = await Promise.all([localSigstore('private', { tsaOnly: true }), localSigstore('other-tsa', { tsaOnly: true })]);
+    const image = await pushImage(`${registry.host}/acme/keyless:tsa`, { content: 'keyless-tsa' });
+    await attachBundle(at(image), await keylessBundle(privateSigstore, { digest: image.digest, identity: ID }));
+    const good = await keyless(image, ...trusted(writeRoot(privateSigstore)), '--certificate-identity', ID);
+    expect(good.code, good.log).toBe(0);
+    expect(good.out).toMatch(/found at Sigstore bundle sha256:[0-9a-f]{12}, 1 RFC 3161 timestamp\(s\)/);
+    // The same CA, another TSA: the timestamp does not verify, so nothing vouches for when it was signed.
+    const mixed = { ...privateSigstore, root: { ...privateSigstore.root, timestampAuthorities: otherTsa.root.timestampAuthorities } };
+    const bad = await keyless(image, ...trusted(writeRoot(mixed)), '--certificate-identity', ID);
+    expect(bad.code).toBe(1);
+    expectOneLine(bad.log, '(keyless): its timestamps do not verify against the trusted root (timestamp could not be verified)', image);
+    // A root that expects a transparency log refuses a bundle that has no entry in one.
+    const withLog = { ...privateSigstore, root: { ...privateSigstore.root, tlogs: sigstore.root.tlogs } };
+    const unlogged = await keyless(image, ...trusted(writeRoot(withLog)), '--certificate-identity', ID);
+    expect(unlogged.code).toBe(1);
+    expectOneLine(unlogged.log, "(keyless): its transparency-log entry does not verify against the trusted root's logs (expected 1 tlog entries, got 0)", image);
+  });
+
   it('without a trusted root, a keyless bundle is reported and never accepted', async () => {
     const { pub } = await import('./fixtures.js').then((f) => f.cosignKeyPair('keyless-none'));
     const r = await verifyCli([at(signed), '--attestation', SLSA1, '--key', pub]);
