@@ -26,11 +26,12 @@ export interface KeylessNames {
   issuer: string;
 }
 
+/** digestpin.yaml's keys (the schema checks the rest; identity-or-regexp is checked here). */
 export const CONFIG_NAMES: KeylessNames = {
-  trustedRoot: 'trusted-root',
-  identity: 'certificate-identity',
-  identityRegexp: 'certificate-identity-regexp',
-  issuer: 'certificate-oidc-issuer',
+  trustedRoot: 'verify.trusted-root',
+  identity: 'verify.certificate-identity',
+  identityRegexp: 'verify.certificate-identity-regexp',
+  issuer: 'verify.certificate-oidc-issuer',
 };
 
 /** True when the policy asks for keyless trust at all (any of its four settings). */
