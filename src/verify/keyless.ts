@@ -28,6 +28,11 @@ export async function loadTrustedRoot(path: string): Promise<{ root: TrustedRoot
   const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new FileError(path, undefined, `the Sigstore trusted root can't be read (${e.code ?? e.message})`);
   });
+  const documents = text.split('\n').filter((l) => l.trim().startsWith('{')).length;
+  if (documents > 1 && text.trim().split('\n').length === documents) {
+    // `gh attestation trusted-root` prints one root per line (public-good and GitHub's): trust is a choice.
+    throw new FileError(path, undefined, `holds ${documents} trusted roots, one per line; keep the one root this policy trusts`);
+  }
   let root: TrustedRoot;
   let material: TrustMaterial;
   try {

@@ -137,6 +137,14 @@ describe('keyless Sigstore bundles against a trusted root', () => {
     expect(r.log).toContain(message);
   });
 
+  it('refuses a file of several roots, one per line (as gh attestation trusted-root prints them)', async () => {
+    const several = writeRoot(sigstore).replace(/trusted_root\.json$/, 'roots.jsonl');
+    writeFileSync(several, `${JSON.stringify(sigstore.root)}\n${JSON.stringify(other.root)}\n`);
+    const r = await keyless(signed, ...trusted(several), '--certificate-identity', ID);
+    expect(r.code).not.toBe(0);
+    expect(r.log).toContain(`${several}: holds 2 trusted roots, one per line; keep the one root this policy trusts`);
+  });
+
   it('names a trusted root that is not one', async () => {
     const bad = writeRoot(sigstore).replace(/trusted_root\.json$/, 'bad.json');
     writeFileSync(bad, '{"tlogs": "nope"}');
