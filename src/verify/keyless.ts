@@ -48,7 +48,9 @@ export async function loadTrustedRoot(path: string): Promise<{ root: TrustedRoot
 /** Why @sigstore/verify refused, said for a policy line (its codes, not its stack). */
 function refusal(error: unknown): string {
   const code = (error as { code?: string }).code ?? '';
-  const why = firstLine(error);
+  const cause = (error as { cause?: unknown }).cause;
+  // "Failed to verify certificate chain" says little; its cause says which part (e.g. expired at the signing time).
+  const why = cause ? `${firstLine(error)}: ${firstLine(cause)}` : firstLine(error);
   if (code.startsWith('CERTIFICATE')) return `its certificate does not verify against the trusted root's certificate authorities and CT logs (${why})`;
   if (code.startsWith('TLOG')) return `its transparency-log entry does not verify against the trusted root's logs (${why})`;
   if (code.startsWith('TIMESTAMP')) return `its timestamps do not verify against the trusted root (${why})`;

@@ -53,14 +53,15 @@ function logInstance(baseUrl: string, publicKey: KeyObject) {
 
 /**
  * A CA, CT log and transparency log of their own (the public-good shape), or with `tsaOnly` a CA and a
- * timestamp authority; and the trusted root that trusts exactly them.
+ * timestamp authority; and the trusted root that trusts exactly them. The clocks move the CA or the log in time.
  */
-export async function localSigstore(name: string, options: { tsaOnly?: boolean } = {}): Promise<LocalSigstore> {
+export async function localSigstore(name: string, options: { tsaOnly?: boolean; caClock?: Date; logClock?: Date } = {}): Promise<LocalSigstore> {
   const [caKeys, ctKeys, tlogKeys, tsaKeys] = [pair(), pair(), pair(), pair()];
   const tsaOnly = options.tsaOnly === true;
-  const ca = await initializeCA(caKeys, tsaOnly ? undefined : await initializeCTLog(ctKeys));
+  // Clocks: certificates live 10 minutes from the CA's; the log stamps entries with its own.
+  const ca = await initializeCA(caKeys, tsaOnly ? undefined : await initializeCTLog(ctKeys, options.caClock), options.caClock);
   const tlogUrl = `https://rekor.${name}.test`;
-  const tlog = tsaOnly ? undefined : await initializeTLog(tlogUrl, tlogKeys);
+  const tlog = tsaOnly ? undefined : await initializeTLog(tlogUrl, tlogKeys, options.logClock);
   const tsa = tsaOnly ? await initializeTSA(tsaKeys) : undefined;
   const root = {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',

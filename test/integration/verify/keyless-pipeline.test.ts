@@ -55,7 +55,7 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-const request = () =>
+const request = (extra: Record<string, string> = {}) =>
   readInputs({
     'INPUT_IMAGE-REF': `${registry.host}/acme/svc:2.0.0`,
     'INPUT_GITOPS-REPOSITORY': repo.path,
@@ -65,6 +65,7 @@ const request = () =>
     INPUT_MODE: 'direct',
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: mkdtempSync(join(tmpdir(), 'digestpin-keyless-run-')),
+    ...extra,
   });
 
 describe('the keyless gate in a promotion', () => {
@@ -93,5 +94,19 @@ describe('the keyless gate in a promotion', () => {
     const summary = summaryMarkdown(runReport(result));
     expect(summary).toContain(`Verified: attestation https://slsa.dev/provenance/v1 signed by keyless identity '${ID}' (issuer ${GITHUB_ISSUER}), found at Sigstore bundle sha256:`);
     expect(summary).toMatch(/logged in https:\/\/rekor\.pipeline\.test at index \d+/);
+  });
+
+  it('the verify-* keyless inputs replace the config policy: another issuer stops the run, with no write', async () => {
+    const before = await repo.head();
+    const inputs = {
+      'INPUT_VERIFY-REQUIRE': 'attestation',
+      'INPUT_VERIFY-TRUSTED-ROOT': 'sigstore/trusted_root.json',
+      'INPUT_VERIFY-CERTIFICATE-IDENTITY-REGEXP': String.raw`https://github\.com/acme/svc/\.github/workflows/release\.yml@refs/heads/.+`,
+      'INPUT_VERIFY-CERTIFICATE-OIDC-ISSUER': 'https://gitlab.com',
+    };
+    const error = await runWithRealDeps(request(inputs), memoryLogger()).catch((e: Error) => e);
+    expect((error as Error).message).toContain(`(keyless): signed by '${FORK}' (issuer ${GITHUB_ISSUER}), not by issuer https://gitlab.com`);
+    expect((error as Error).message).toMatch(/; the promotion to prod stopped before any GitOps write$/);
+    expect(await repo.head()).toBe(before);
   });
 });

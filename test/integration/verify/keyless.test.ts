@@ -118,6 +118,25 @@ describe('keyless Sigstore bundles against a trusted root', () => {
     expectOneLine(unlogged.log, "(keyless): its transparency-log entry does not verify against the trusted root's logs (expected 1 tlog entries, got 0)", image);
   });
 
+  it('judges the certificate at the time the log vouches for, not at the time of the check', async () => {
+    // The mock's root certificate starts now, so the log is moved forward rather than the CA back.
+    const now = Date.now();
+    const within = await localSigstore('within', { logClock: new Date(now + 5 * 60_000) });
+    const after = await localSigstore('after', { logClock: new Date(now + 60 * 60_000) });
+    const [early, late] = await Promise.all([
+      pushImage(`${registry.host}/acme/keyless:within`, { content: 'keyless-within' }),
+      pushImage(`${registry.host}/acme/keyless:after`, { content: 'keyless-after' }),
+    ]);
+    await attachBundle(at(early), await keylessBundle(within, { digest: early.digest, identity: ID }));
+    await attachBundle(at(late), await keylessBundle(after, { digest: late.digest, identity: ID }));
+    const good = await keyless(early, ...trusted(writeRoot(within)), '--certificate-identity', ID);
+    expect(good.code, good.log).toBe(0);
+    // The certificate lives ten minutes; the log says the signature came an hour later: no key vouched for then.
+    const bad = await keyless(late, ...trusted(writeRoot(after)), '--certificate-identity', ID);
+    expect(bad.code).toBe(1);
+    expectOneLine(bad.log, "(keyless): its certificate does not verify against the trusted root's certificate authorities and CT logs (Failed to verify certificate chain: certificate is not valid or expired at the specified date)", late);
+  });
+
   it('without a trusted root, a keyless bundle is reported and never accepted', async () => {
     const { pub } = await import('./fixtures.js').then((f) => f.cosignKeyPair('keyless-none'));
     const r = await verifyCli([at(signed), '--attestation', SLSA1, '--key', pub]);
