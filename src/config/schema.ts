@@ -59,6 +59,22 @@ export const verify = {
     'predicate-type': { type: 'string', minLength: 1, description: 'Attestation predicate type, e.g. `https://slsa.dev/provenance/v1`.' },
     'builder-id': { type: 'string', minLength: 1, description: 'Expected builder id in the provenance.' },
     'source-repository': { type: 'string', minLength: 1, description: 'Expected source repository in the provenance.' },
+    'trusted-root': {
+      type: 'string',
+      minLength: 1,
+      description: 'Keyless: a Sigstore `trusted_root.json` (path relative to digestpin.yaml) that keyless Sigstore bundles must verify against (certificate chain, transparency log, timestamps). Needs `certificate-oidc-issuer` and `certificate-identity` or `certificate-identity-regexp`.',
+    },
+    'certificate-identity': { type: 'string', minLength: 1, description: 'Keyless: the signing certificate\'s identity (SAN), exactly, e.g. `https://github.com/acme/svc/.github/workflows/release.yml@refs/heads/main`.' },
+    'certificate-identity-regexp': { type: 'string', minLength: 1, description: 'Keyless: a regular expression the whole identity (SAN) must match (anchored at both ends).' },
+    'certificate-oidc-issuer': { type: 'string', minLength: 1, description: 'Keyless: the OIDC issuer the certificate must name, exactly, e.g. `https://token.actions.githubusercontent.com`.' },
+  },
+  dependencies: {
+    // Exactly one of identity / identity-regexp is checked when the policy is used (identity.ts): an
+    // anyOf here would report as "must match a schema in anyOf".
+    'trusted-root': { required: ['certificate-oidc-issuer'] },
+    'certificate-identity': ['trusted-root'],
+    'certificate-identity-regexp': ['trusted-root'],
+    'certificate-oidc-issuer': ['trusted-root'],
   },
   allOf: [
     {

@@ -26,6 +26,11 @@ export interface VerifyPolicy {
   predicateType?: string;
   builderId?: string;
   sourceRepository?: string;
+  /** Keyless (issue 12): a trusted_root.json path and the identity policy. */
+  trustedRoot?: string;
+  certificateIdentity?: string;
+  certificateIdentityRegexp?: string;
+  certificateOidcIssuer?: string;
 }
 
 export interface TargetConfig {

@@ -2,6 +2,7 @@
 // `verify:` in digestpin.yaml. Pure and light (no crypto): inputs.ts loads it on the start-up path.
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../runtime/errors.js';
+import { keylessIdentity, type KeylessNames } from './identity.js';
 import type { VerifyPolicy } from './types.js';
 
 export const REQUIRE_VALUES = ['off', 'signature', 'attestation'] as const;
@@ -22,13 +23,22 @@ export function anchorKeys(keys: readonly string[], baseDir: string): string[] {
 
 type Get = (name: string) => string;
 
+export const INPUT_NAMES: KeylessNames = {
+  trustedRoot: 'verify-trusted-root',
+  identity: 'verify-certificate-identity',
+  identityRegexp: 'verify-certificate-identity-regexp',
+  issuer: 'verify-certificate-oidc-issuer',
+};
+
+const anchorPath = (path: string | undefined, baseDir: string) => (path && !isAbsolute(path) ? resolve(baseDir, path) : path);
+
 /**
  * The verify-* inputs as a policy, or undefined when verify-require is not given. Given, it replaces the
  * environment's policy from the config whole, so what a workflow says is what is checked.
  */
 export function policyFromInputs(get: Get, workspace: string): VerifyPolicy | undefined {
   const require = get('verify-require');
-  const others = ['verify-keys', 'verify-predicate-type', 'verify-builder-id', 'verify-source-repository'].filter((n) => get(n));
+  const others = ['verify-keys', 'verify-predicate-type', 'verify-builder-id', 'verify-source-repository', ...Object.values(INPUT_NAMES)].filter((n) => get(n));
   if (!require) {
     if (others.length) throw new InputError(others[0]!, 'needs verify-require (off, signature or attestation)');
     return undefined;
@@ -36,18 +46,25 @@ export function policyFromInputs(get: Get, workspace: string): VerifyPolicy | un
   if (!(REQUIRE_VALUES as readonly string[]).includes(require)) throw new InputError('verify-require', `'${require}' is not one of ${REQUIRE_VALUES.join(', ')}`);
   const keys = anchorKeys(splitKeyEntries(get('verify-keys')), workspace);
   if (require === 'signature' && !keys.length) throw new InputError('verify-keys', 'is required with verify-require: signature (PEM public keys, or paths to them)');
-  return {
+  const policy: VerifyPolicy = {
     require: require as VerifyPolicy['require'],
     keys,
     predicateType: get('verify-predicate-type') || undefined,
     builderId: get('verify-builder-id') || undefined,
     sourceRepository: get('verify-source-repository') || undefined,
+    trustedRoot: anchorPath(get(INPUT_NAMES.trustedRoot) || undefined, workspace),
+    certificateIdentity: get(INPUT_NAMES.identity) || undefined,
+    certificateIdentityRegexp: get(INPUT_NAMES.identityRegexp) || undefined,
+    certificateOidcIssuer: get(INPUT_NAMES.issuer) || undefined,
   };
+  // A partial keyless policy fails here, naming the input, before anything is built.
+  keylessIdentity(policy, INPUT_NAMES);
+  return policy;
 }
 
-/** Inputs win over the config; the config's key paths are relative to the config file's folder. */
+/** Inputs win over the config; the config's key and trusted-root paths are relative to the config file's folder. */
 export function effectivePolicy(fromInputs: VerifyPolicy | undefined, fromConfig: VerifyPolicy | undefined, configDir: string): VerifyPolicy {
   if (fromInputs) return fromInputs;
-  if (fromConfig) return { ...fromConfig, keys: anchorKeys(fromConfig.keys ?? [], configDir) };
+  if (fromConfig) return { ...fromConfig, keys: anchorKeys(fromConfig.keys ?? [], configDir), trustedRoot: anchorPath(fromConfig.trustedRoot, configDir) };
   return { require: 'off', keys: [] };
 }

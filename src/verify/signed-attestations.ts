@@ -51,7 +51,7 @@ async function bundleAttestations(reader: ArtifactReader, repo: ImageReference, 
       if (!bundle?.dsseEnvelope) continue;
       const material = bundle.verificationMaterial ?? {};
       const keyless = !material.publicKey && Boolean(material.x509CertificateChain || material.certificate);
-      out.push({ envelope: bundle.dsseEnvelope, where: `Sigstore bundle ${referrer.digest.slice(0, 19)}`, keyless });
+      out.push({ envelope: bundle.dsseEnvelope, where: `Sigstore bundle ${referrer.digest.slice(0, 19)}`, keyless, ...(keyless ? { bundle } : {}) });
     }
   }
   return out;

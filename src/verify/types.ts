@@ -8,6 +8,15 @@ export interface VerifyPolicy {
   predicateType?: string;
   builderId?: string;
   sourceRepository?: string;
+  /**
+   * Keyless (Sigstore) trust: a `trusted_root.json` (Sigstore TrustedRoot format; a path, relative to the
+   * config's folder) and the identity its certificates must carry. Keyless needs all three: the root, the
+   * OIDC issuer, and the identity (exact, or a regexp matched against the whole SAN).
+   */
+  trustedRoot?: string;
+  certificateIdentity?: string;
+  certificateIdentityRegexp?: string;
+  certificateOidcIssuer?: string;
 }
 
 /** A key the policy trusts, loaded. */

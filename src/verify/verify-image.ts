@@ -9,7 +9,8 @@ import { PolicyError } from './errors.js';
 import { shortFingerprint } from './keys.js';
 import { checkProvenance } from './provenance-check.js';
 import { checkSignatures } from './signature-check.js';
-import { checkSignedAttestations } from './signed-attestation-check.js';
+import { describeIdentity, keylessIdentity } from './identity.js';
+import { checkSignedAttestations, type KeylessTrust } from './signed-attestation-check.js';
 import { findSignedAttestations } from './signed-attestations.js';
 import { referrerSignatures, tagSignatures, digestTag } from './signatures.js';
 import type { TrustedKey, VerificationReport, VerifiedCheck, VerifyPolicy } from './types.js';
@@ -34,13 +35,14 @@ async function verifySignature(reader: ArtifactReader, ref: ImageReference, dige
   };
 }
 
-/** A signed attestation (cosign .att, key-based Sigstore bundle) by a trusted key; or why none passed. */
-async function verifySignedAttestation(reader: ArtifactReader, ref: ImageReference, digest: string, policy: VerifyPolicy, keys: TrustedKey[]): Promise<VerifiedCheck | string | undefined> {
+/** A signed attestation (cosign .att, Sigstore bundle) by a trusted key or the keyless identity; or why none passed. */
+async function verifySignedAttestation(reader: ArtifactReader, ref: ImageReference, digest: string, policy: VerifyPolicy, keys: TrustedKey[], trust?: KeylessTrust): Promise<VerifiedCheck | string | undefined> {
   const found = await findSignedAttestations(reader, ref, digest);
   if (!found.length) return undefined;
-  const outcome = checkSignedAttestations(found, keys, digest, policy);
+  const outcome = checkSignedAttestations(found, keys, digest, policy, trust);
   if (!outcome.ok) return outcome.reason;
-  const parts = [`attestation ${outcome.predicateType} signed by key ${shortFingerprint(outcome.key.fingerprint)} (${outcome.key.source}), found at ${outcome.where}`];
+  const parts = [`attestation ${outcome.predicateType} signed by ${outcome.signedBy}, found at ${outcome.where}`];
+  if (outcome.evidence) parts.push(outcome.evidence);
   if (outcome.builderId) parts.push(`builder ${outcome.builderId}`);
   if (outcome.sourceRepository) parts.push(`source ${outcome.sourceRepository}`);
   return { kind: 'attestation', subject: outcome.predicateType, detail: parts.join(', ') };
@@ -60,10 +62,20 @@ async function verifyProvenance(reader: ArtifactReader, ref: ImageReference, dig
   return { kind: 'attestation', subject: outcome.predicateType, detail: parts.join(', ') };
 }
 
+/** The keyless trust a policy asks for (its root read, @sigstore/* loaded), or undefined when it asks none. */
+async function keylessTrust(policy: VerifyPolicy): Promise<KeylessTrust | undefined> {
+  const identity = keylessIdentity(policy);
+  if (!identity) return undefined;
+  const { loadKeylessVerifier } = await import('./keyless.js');
+  return { identity, verifier: await loadKeylessVerifier(policy.trustedRoot!) };
+}
+
 /**
  * `signature`: a signature by one of the keys. `attestation` without keys: buildx provenance as the policy
  * says. `attestation` with keys: an attestation signed by one of them (cosign .att or a Sigstore bundle), or
  * else buildx provenance plus a cosign signature of the digest, which is what ties the provenance to a signer.
+ * With a keyless policy (trusted root + identity), a keyless Sigstore bundle by that identity passes too; without
+ * keys, nothing else does: unsigned provenance never stands in for the identity.
  */
 export async function verifyImage(
   reader: ArtifactReader,
@@ -77,10 +89,14 @@ export async function verifyImage(
   const before = reader.requests;
   const checks: VerifiedCheck[] = [];
   const done = () => ({ image, digest, require: policy.require, checks, requests: reader.requests - before });
+  const trust = await keylessTrust(policy);
   if (policy.require === 'signature') checks.push(await verifySignature(reader, repo, digest, keys, image));
   if (policy.require !== 'attestation') return done();
-  const signed = keys.length ? await verifySignedAttestation(reader, repo, digest, policy, keys) : undefined;
+  const signed = keys.length || trust ? await verifySignedAttestation(reader, repo, digest, policy, keys, trust) : undefined;
   if (typeof signed === 'object') return { ...done(), checks: [signed] };
+  if (trust && !keys.length) {
+    throw new PolicyError('attestation', image, signed ?? `no Sigstore bundle was found among the digest's OCI referrers (wanted one signed by ${describeIdentity(trust.identity)})`);
+  }
   const provenance = await verifyProvenance(reader, repo, digest, policy);
   if (typeof provenance === 'string') throw new PolicyError('attestation', image, signed ? `${provenance}; signed attestations: ${signed}` : provenance);
   if (keys.length) checks.push(await verifySignature(reader, repo, digest, keys, image));

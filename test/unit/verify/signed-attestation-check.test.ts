@@ -30,7 +30,7 @@ describe('DSSE and signed attestations', () => {
     ['another key', [{ envelope: envelope(statement(), generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey), where: 'w', keyless: false }], '1 signed attestation(s) found, none signed by a trusted key'],
     ['another digest', [{ envelope: envelope(statement(`sha256:${'0'.repeat(64)}`)), where: 'w', keyless: false }], `the provenance subject for this digest does not name the digest ${DIGEST} (w)`],
     ['another predicate', [{ envelope: envelope(statement(DIGEST, 'https://spdx.dev/Document')), where: 'w', keyless: false }], expect.stringContaining('has predicate type https://spdx.dev/Document, not')],
-    ['a keyless bundle', [{ envelope: envelope(statement()), where: 'w', keyless: true }], '1 keyless Sigstore bundle(s) found, which digestpin does not verify (no trusted root support)'],
+    ['a keyless bundle', [{ envelope: envelope(statement()), where: 'w', keyless: true }], '1 keyless Sigstore bundle(s) found, which are verified only with a trusted root and an identity policy (trusted-root, certificate-identity, certificate-oidc-issuer)'],
     ['nothing', [], 'no signed attestation was found'],
   ])('fails for %s', (_, found, reason) => {
     expect(checkSignedAttestations(found, keys, DIGEST, { require: 'attestation', keys: [] })).toEqual({ ok: false, reason });
