@@ -13,7 +13,7 @@ import type { TagPolicy } from '../values/types.js';
 import type { PromotionEntry, SourceInfo } from '../report/promotion-text.js';
 import { planPromotion, promotionEntries, type PlannedPin } from './plan.js';
 import { buildRequestFor } from './build-request.js';
-import { loadConfig, targetPins, type LoadedConfig } from './targets.js';
+import { loadConfig, targetPins, withEnvironmentRegistry, type LoadedConfig } from './targets.js';
 import { buildImage, imageOrigin, type ImageOrigin } from './image-origin.js';
 import { currentTags, preflight, standInEntries, type TargetCheck } from './preflight.js';
 import { chooseTags, type TagChoice } from './tag-choice.js';
@@ -163,11 +163,12 @@ function startRun(request: Readonly<DigestpinRequest>, deps: PipelineDeps, targe
   };
 }
 
-export async function runPipeline(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<PipelineResult> {
+export async function runPipeline(given: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<PipelineResult> {
   const { logger } = deps;
-  const svc = request.service;
-  logger.info(serviceLine(svc, 'start', `promoting to ${request.environment}${request.gitops.dryRun ? ' (dry run: nothing is pushed, committed or opened)' : ''}`));
-  const loaded = await loadConfig(request, deps.readFile);
+  const svc = given.service;
+  logger.info(serviceLine(svc, 'start', `promoting to ${given.environment}${given.gitops.dryRun ? ' (dry run: nothing is pushed, committed or opened)' : ''}`));
+  const loaded = await loadConfig(given, deps.readFile);
+  const request = withEnvironmentRegistry(given, loaded);
   // Where the pin goes is settled before anything is built or pushed: a config mistake fails first.
   const target = targetPins(request, loaded);
   const origin = await imageOrigin(request, loaded, deps.readFile);
@@ -264,9 +265,10 @@ async function prepareMember(run: Run, v: Verified): Promise<Member> {
 }
 
 /** A group's other member: its own image (read, never built) and pins, verified as the main request is. */
-async function prepareCompanion(request: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<Member> {
-  if (request.image.kind === 'build') throw new DigestpinError(`${request.service}: a service promoted with others must name a pushed image, not a build`, { input: 'service' });
-  const loaded = await loadConfig(request, deps.readFile);
+async function prepareCompanion(companion: Readonly<DigestpinRequest>, deps: PipelineDeps): Promise<Member> {
+  if (companion.image.kind === 'build') throw new DigestpinError(`${companion.service}: a service promoted with others must name a pushed image, not a build`, { input: 'service' });
+  const loaded = await loadConfig(companion, deps.readFile);
+  const request = withEnvironmentRegistry(companion, loaded);
   const target = targetPins(request, loaded);
   const origin = await imageOrigin(request, loaded, deps.readFile);
   const pull = pullSide(request, origin.push);

@@ -31,6 +31,15 @@ function imageName(request: Readonly<DigestpinRequest>): string | undefined {
   return image.kind === 'environment' ? undefined : image.name;
 }
 
+/**
+ * The target environment's `pull-registry:` is where its cluster pulls from: the digest is verified and pinned
+ * there, unless the pull-registry input names another. A manual promotion gets the same as the bot.
+ */
+export function withEnvironmentRegistry(request: Readonly<DigestpinRequest>, loaded: LoadedConfig | undefined): Readonly<DigestpinRequest> {
+  const pull = loaded?.config.environments.get(request.environment)?.pullRegistry;
+  return pull && !request.registry.pull ? { ...request, registry: { ...request.registry, pull } } : request;
+}
+
 export function targetPins(request: Readonly<DigestpinRequest>, loaded: LoadedConfig | undefined): { pins: PinSpec[]; mode?: 'direct' | 'pull-request' } {
   if (request.pins) return { pins: request.pins };
   const { pins: all, env } = pinsFor(loaded!.config, loaded!.name, request.environment, request.service);

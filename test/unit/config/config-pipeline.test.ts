@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readInputs } from '../../../src/inputs.js';
 import { runPipeline, type PipelineDeps } from '../../../src/promote/pipeline.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
-import type { RegistryClient, Resolution } from '../../../src/registry/types.js';
+import type { ImageReference, RegistryClient, Resolution } from '../../../src/registry/types.js';
 import type { PromotionRequest } from '../../../src/gitops/types.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
@@ -102,6 +102,26 @@ describe('the pipeline with a config', () => {
     await expect(runPipeline(request({ INPUT_ENVIRONMENT: 'prod', ...over }), deps)).rejects.toThrow(message);
     expect(calls).toEqual([]);
     expect(promoted).toEqual([]);
+  });
+
+  it("verifies and pins at the environment's pull-registry when the pull-registry input is not given", async () => {
+    const { deps, promoted } = setup(CONFIG.replace('  prod:\n    immutable: true\n', '  prod:\n    immutable: true\n    pull-registry: prod.example:5000\n'));
+    const verified: string[] = [];
+    const answer = (ref: ImageReference, digest: string): Resolution => ({ reference: ref, digest, mediaType: 'application/vnd.oci.image.index.v1+json', kind: 'index', platforms: [], requests: 1 });
+    deps.registry = () => ({
+      // The tag v2 names D2 wherever it is asked (the tag choice checks it before writing it beside the digest).
+      resolve: async (ref) => answer(ref as ImageReference, D2),
+      verify: async (ref, digest) => {
+        const r = ref as ImageReference;
+        verified.push(`${r.registry}/${r.repository}@${digest}`);
+        return answer(r, digest);
+      },
+    });
+    const result = await runPipeline(request({ INPUT_ENVIRONMENT: 'prod', 'INPUT_IMAGE-REF': `push.example:5000/ameide/agents:v2@${D2}`, 'INPUT_SET-REPOSITORY': 'true' }), deps);
+    expect(verified).toEqual([`prod.example:5000/ameide/agents@${D2}`]);
+    expect(result.pinnedRef).toBe(`prod.example:5000/ameide/agents@${D2}`);
+    expect(promoted).toHaveLength(1);
+    expect(promoted[0]!.edits[0]!.apply(VALUES).text).toContain(`image:\n  repository: prod.example:5000/ameide/agents\n  tag: v2\n  digest: ${D2}\n`);
   });
 
   it('lets the same rollback through with its tag, or with tag-policy remove', async () => {
