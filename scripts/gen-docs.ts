@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configSchema, environment, service, target, verify } from '../src/config/schema.js';
 import { BUILD_ALIASES, PROMOTE_ALIASES, SHIP_FLAGS, PROMOTE_FLAGS, type AliasSpec } from '../src/commands/vocabulary.js';
+import { COMMANDS } from '../src/commands/dispatch.js';
 
 export const SCHEMA_PATH = 'schema/digestpin.schema.json';
 export const DOCS_PATH = 'docs/config.md';
@@ -169,6 +170,8 @@ ${[...head, ...rows(PROMOTE_FLAGS, PROMOTE_ALIASES)].join('\n')}
 ${[...head, ...rows(shipOnly, BUILD_ALIASES)].join('\n')}
 
 ## Every command
+
+${Object.entries(COMMANDS).map(([name, c]) => `- \`digestpin ${name}\`: ${c.summary}`).join('\n')}
 
 \`--json\` prints the outputs as one JSON object, under the action's output names, with numbers, arrays and
 \`null\` as JSON types; on failure it prints \`{"error": "…"}\` (with \`input\`, \`file\`, \`line\` or

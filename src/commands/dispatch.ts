@@ -9,11 +9,11 @@ import { UsageError } from './usage-error.js';
 import { jsonError } from './json-output.js';
 import type { CliIO, CommandMain } from './types.js';
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: CommandMain }> }> = {
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main: CommandMain }> }> = {
   resolve: { summary: 'resolve REF to its digest at the registry', load: () => import('./resolve.js') },
   pin: { summary: 'write a digest into a values or kustomization file', load: () => import('./pin.js') },
   lint: { summary: 'check image blocks in values files', load: () => import('./lint.js') },
-  promote: { summary: 'pin a verified digest in a GitOps repository (commit or PR)', load: () => import('./promote.js') },
+  promote: { summary: 'pin a verified digest in a GitOps repository (commit or PR); with --from/--to, what a chain has due', load: () => import('./promote.js') },
   plan: { summary: 'plan the promotion chain: what is due, what is held and why (writes nothing)', load: () => import('./plan.js') },
   verify: { summary: 'check cosign signatures and provenance of REF before it is promoted', load: () => import('./verify.js') },
   ship: { summary: 'build, push, verify, pin and promote: the whole pipeline', load: () => import('./ship.js') },
