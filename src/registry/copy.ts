@@ -118,7 +118,9 @@ async function copyManifest(ctx: Ctx, digest: string, depth: number): Promise<vo
     // Children first: a registry refuses an index whose manifests it does not have.
     await Promise.all((json.manifests ?? []).map((d) => copyManifest(ctx, descriptorDigest(ctx, d), depth + 1)));
   } else {
-    const blobs = [json.config, ...(json.layers ?? [])].filter((d): d is Descriptor => Boolean(d));
+    // A foreign (non-distributable) layer lives at its `urls`, not in any registry; registries accept manifests
+    // naming it without having it, so it is not copied (as docker and skopeo do by default).
+    const blobs = [json.config, ...(json.layers ?? [])].filter((d): d is Descriptor => Boolean(d) && !isForeign(d!));
     await Promise.all(blobs.map((d) => copyBlobOnce(ctx, d)));
   }
   await putManifest(ctx, digest, manifest);
@@ -168,6 +170,10 @@ function parseJson(ctx: Ctx, manifest: Manifest, digest: string): ManifestJson {
   } catch (error) {
     throw new RegistryError(`${ctx.label}: manifest ${digest} at ${ctx.source.host} is not a manifest (${(error as Error).message})`, ctx.label);
   }
+}
+
+function isForeign(d: Descriptor & { urls?: unknown }): boolean {
+  return /foreign|nondistributable/.test(d.mediaType ?? '') && Array.isArray(d.urls) && d.urls.length > 0;
 }
 
 function descriptorDigest(ctx: Ctx, d: Descriptor): string {
@@ -233,7 +239,8 @@ async function uploadBlob(ctx: Ctx, digest: string, size: number | undefined, lo
     await discardBody(got);
     throw new RegistryError(`${ctx.label}: the source ${ctx.source.host} answered HTTP ${got.status} for blob ${digest}`, ctx.label, got.status);
   }
-  const declared = Number(got.headers.get('content-length'));
+  const header = got.headers.get('content-length');
+  const declared = header === null ? Number.NaN : Number(header);
   const length = size ?? (Number.isFinite(declared) && declared >= 0 ? declared : undefined);
   if (size !== undefined && Number.isFinite(declared) && declared !== size) {
     await discardBody(got);
@@ -247,7 +254,7 @@ async function uploadBlob(ctx: Ctx, digest: string, size: number | undefined, lo
     scopes,
     contentType: 'application/octet-stream',
     contentLength: length,
-    body: capped(got.body, length, () => `${ctx.label}: the source ${ctx.source.host} sent more than ${length} bytes for blob ${digest}`),
+    body: capped(got.body, length, () => `the source ${ctx.source.host} sent more than ${length} bytes for blob ${digest}`),
     timeoutMs,
   });
   await discardBody(put);
