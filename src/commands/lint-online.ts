@@ -90,7 +90,8 @@ export async function checkPinsOnline(pins: OnlinePin[], client: RegistryClient,
 }
 
 function missingText(image: string, digest: string, registry: string, error: RegistryError): string {
-  const gone = /repository '[^']*' does not exist/.test(error.message) ? '; the repository itself is gone' : '';
+  const repository = /repository '([^']*)' does not exist/.exec(error.message)?.[1];
+  const gone = repository ? `; the registry has no repository '${repository}'` : '';
   return `${image}@${digest} is missing at registry ${registry} (HTTP 404${gone}): the cluster can't pull it`;
 }
 
