@@ -2,7 +2,7 @@
 // published Swagger description (test/support/argocd-contract.ts): what is read, and each refusal as one line
 // naming the server and the application, never the token.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applicationHealth, ArgoCdError } from '../../../src/argocd/index.js';
+import { applicationHealth, ArgoCdError, healthGate } from '../../../src/argocd/index.js';
 import { redact } from '../../../src/runtime/secrets.js';
 import { ArgoCdContract, sampleApplication, startArgoCdServer, type ArgoCdServer, type ArgoHandler } from '../../support/argocd-contract.js';
 
@@ -112,6 +112,27 @@ describe('applicationHealth', () => {
     handler = () => ({ status: 200, body: sampleApplication('agents-dev', 'Synced', 'Healthy', []) });
     await applicationHealth({ server: server.url, token: TOKEN, application: 'agents-dev' });
     expect(redact(`Authorization: Bearer ${TOKEN}`)).not.toContain(TOKEN);
+  });
+});
+
+describe('the health gate on Argo CD replies', () => {
+  it('holds while the Application rolls out the pin, and releases once it is Synced, Healthy and running it', async () => {
+    const older = `registry.internal:5000/ameide/agents@sha256:${'cd'.repeat(32)}`;
+    const states: Array<[string, string, string[]]> = [
+      ['OutOfSync', 'Healthy', [older]],
+      ['Synced', 'Progressing', [IMAGE, older]],
+      ['Synced', 'Healthy', [IMAGE]],
+    ];
+    const results = [];
+    for (const [sync, health, images] of states) {
+      handler = () => ({ status: 200, body: sampleApplication('agents-dev', sync, health, images) });
+      results.push(healthGate(await applicationHealth({ server: server.url, token: TOKEN, application: 'agents-dev' }), `registry.internal:5000/ameide/agents:1.4.2@${DIGEST}`));
+    }
+    expect(results).toEqual([
+      { ok: false, reason: 'the Application is OutOfSync, not Synced' },
+      { ok: false, reason: 'the Application is Progressing, not Healthy' },
+      { ok: true },
+    ]);
   });
 });
 
