@@ -174,3 +174,11 @@ function envCredentials(env: NodeJS.ProcessEnv, hosts: string[]): Record<string,
   registerSecret(password);
   return Object.fromEntries(hosts.map((h) => [h, { username, password }]));
 }
+
+/** Config targets are read as pinning reads them; any other file's pins are found by their shape. */
+export async function checkOnline(io: CliIO, values: { alias?: string[]; 'insecure-registry'?: string[] }, texts: Map<string, string>, configured?: { pins: OnlinePin[]; shownFiles: string[] }): Promise<OnlineReport> {
+  const covered = new Set(configured?.shownFiles ?? []);
+  const pins: OnlinePin[] = [...(configured?.pins ?? [])];
+  for (const [shown, text] of texts) if (!covered.has(shown)) pins.push(...findPinnedDigests(text, shown));
+  return checkPinsOnline(pins, onlineClient(io, values, pins));
+}

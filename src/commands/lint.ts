@@ -11,16 +11,7 @@ import { lintAgainstChart } from '../values/chart-lint.js';
 import { readLocalChart } from '../chart/read-chart.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO, CommandMain } from './types.js';
-import { checkPinsOnline, loadConfigForLint, onlineClient, pinsFromConfig, type OnlinePin, type OnlineReport } from './lint-online.js';
-import { findPinnedDigests } from '../values/pinned-digests.js';
-
-/** Config targets are read as pinning reads them; any other file's pins are found by their shape. */
-async function checkOnline(io: CliIO, values: { alias?: string[]; 'insecure-registry'?: string[] }, texts: Map<string, string>, configured?: { pins: OnlinePin[]; shownFiles: string[] }): Promise<OnlineReport> {
-  const covered = new Set(configured?.shownFiles ?? []);
-  const pins: OnlinePin[] = [...(configured?.pins ?? [])];
-  for (const [shown, text] of texts) if (!covered.has(shown)) pins.push(...findPinnedDigests(text, shown));
-  return checkPinsOnline(pins, onlineClient(io, values, pins));
-}
+import type { OnlineReport } from './lint-online.js';
 
 const HELP = `usage: digestpin lint [--immutable] [--json] PATH...
        digestpin lint --chart CHART [--json] [VALUES...]
@@ -115,8 +106,10 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
   const chart = values.chart ? await readLocalChart(resolve(io.cwd, values.chart)) : undefined;
   if (values.chart && !chart) throw new InputError('--chart', `'${values.chart}' holds no Chart.yaml; give the chart's folder`);
   const reads = chart ? chartReads(chart.templates) : undefined;
-  const configured = values.config ? await loadConfigForLint(io, values.config) : undefined;
-  const fromConfig = configured ? await pinsFromConfig(configured.config, configured.root, configured.shownRoot) : undefined;
+  // The registry client and the config parser load only for --online / --config.
+  const onlineModule = values.online || values.config ? await import('./lint-online.js') : undefined;
+  const configured = values.config ? await onlineModule!.loadConfigForLint(io, values.config) : undefined;
+  const fromConfig = configured ? await onlineModule!.pinsFromConfig(configured.config, configured.root, configured.shownRoot) : undefined;
   const shownFiles = fromConfig?.files.map((f) => join(configured!.shownRoot, f)) ?? [];
   const files = await filesToLint(io, positionals, values.chart, shownFiles);
   const problems: LintProblem[] = [...(fromConfig?.problems ?? [])];
@@ -131,7 +124,7 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
     if (reads && clean) found.push(...lintAgainstChart(text, shown, reads, chart!.vendored));
     problems.push(...found.sort((a, b) => a.line - b.line));
   }
-  const online = values.online ? await checkOnline(io, values, texts, fromConfig && { pins: fromConfig.pins, shownFiles }) : undefined;
+  const online: OnlineReport | undefined = values.online ? await onlineModule!.checkOnline(io, values, texts, fromConfig && { pins: fromConfig.pins, shownFiles }) : undefined;
   if (online) problems.push(...online.findings);
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.filter((p) => p.severity === 'warning').length;
