@@ -2,6 +2,7 @@
 // (pins, history, Argo CD's answer, the target registry's answer). Holds are checked in the order a
 // reader would fix them: nothing to promote, already pinned, soak, health, then the registry.
 import type { EnvironmentConfig } from '../config/index.js';
+import { runsPinnedImage } from '../argocd/gate.js';
 import { soakedMs, type SoakStart } from './soak.js';
 import type { Candidate } from './select.js';
 import type { CurrentPin, HealthAnswer, HoldReason, Promotion } from './types.js';
@@ -26,16 +27,20 @@ export function pullRegistryOf(target: EnvironmentConfig, source: CurrentPin | u
   return target.pullRegistry ?? source?.repository.split('/')[0] ?? '';
 }
 
-/** Argo CD runs the digest when one of its images ends in @digest (it lists repo@digest or repo:tag@digest). */
-export function runsDigest(answer: HealthAnswer, digest: string): boolean {
-  return answer.images.some((image) => image.endsWith(`@${digest}`));
+/**
+ * Argo CD runs the source pin when one of its images is that repository at that digest (it lists repo@digest or
+ * repo:tag@digest); another repository that happens to run the same digest does not count.
+ */
+export function runsDigest(answer: HealthAnswer, repository: string, digest: string): boolean {
+  const [registry = '', ...path] = repository.split('/');
+  return answer.images.some((image) => runsPinnedImage(image, { registry, repository: path.join('/'), digest }));
 }
 
-function healthHold(facts: Facts, digest: string): HoldReason | undefined {
+function healthHold(facts: Facts, repository: string, digest: string): HoldReason | undefined {
   const h = facts.health;
   if (!h) return undefined;
   if (!h.answer) return { kind: 'health', application: h.application, sync: 'Unknown', health: 'Unknown', running: false, error: h.error ?? 'no answer' };
-  const running = runsDigest(h.answer, digest);
+  const running = runsDigest(h.answer, repository, digest);
   if (h.answer.sync === 'Synced' && h.answer.health === 'Healthy' && running) return undefined;
   return { kind: 'health', application: h.application, sync: h.answer.sync, health: h.answer.health, running };
 }
@@ -54,7 +59,7 @@ export function decide(facts: Facts, target: EnvironmentConfig, now: Date): Prom
     const soaked = soakedMs(soak, now);
     if (soaked < target.soakMs) return held({ kind: 'soak', soakedMs: soaked, requiredMs: target.soakMs, since: soak.since });
   }
-  const health = healthHold(facts, source.digest);
+  const health = healthHold(facts, source.repository, source.digest);
   if (health) return held(health);
   if (facts.present === false) {
     if (target.copy) return { ...base, status: 'due', copy: true };

@@ -1,11 +1,12 @@
 // The bot's real side effects: the checkout's files, the GitOps backend's history, the registry (one HEAD
-// per digest asked about), and promote/'s pipeline with its own real dependencies. Argo CD health and the
-// registry copy are the helper "reach"'s; once on this branch they are wired below (two lines, marked).
+// per digest asked about), Argo CD's API for health gates, the registry copy for `copy: true`, and promote/'s
+// pipeline with its own real dependencies.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DigestpinError, RegistryError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
-import { createRegistryClient } from '../registry/index.js';
+import { copyImage, createRegistryClient } from '../registry/index.js';
+import { applicationHealth } from '../argocd/health.js';
 import { createBackend } from '../gitops/select.js';
 import type { GitOpsBackend } from '../gitops/types.js';
 import { runWithRealDeps } from '../promote/real-deps.js';
@@ -20,12 +21,13 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
   await mkdir(base.run.tempDir, { recursive: true });
   const scratch = await mkdtemp(join(base.run.tempDir, 'digestpin-chain-'));
   const creds = base.registry.credentials;
-  const client = createRegistryClient({
+  const registryOptions = {
     credentials: creds ? Object.fromEntries([base.registry.push, base.registry.pull].filter((h): h is string => Boolean(h)).map((h) => [h, creds])) : undefined,
     aliases: base.registry.aliases,
     insecureRegistries: base.registry.insecure,
     logger,
-  });
+  };
+  const client = createRegistryClient(registryOptions);
   let backend: Promise<WithHistory> | undefined;
   const gitops = () => (backend ??= createBackend({ repository: base.gitops.repository, token: base.gitops.token, apiUrl: base.gitops.apiUrl, tempDir: scratch, logger }) as Promise<WithHistory>);
   const deps: ChainDeps = {
@@ -47,10 +49,9 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
       }
     },
     runPipeline: (request) => runWithRealDeps(request, logger, output),
-    // Wiring for the helper "reach"'s modules, once merged (import applicationHealth from '../argocd/health.js'
-    // and copyImage from '../registry/copy.js'):
-    //   health: inputs.argocdToken ? (q) => applicationHealth({ ...q, token: inputs.argocdToken! }) : undefined,
-    //   copy: (from, to) => copyImage(client, from, to),
+    // No token: a health gate holds (it can't be shown to pass), which the plan says.
+    health: inputs.argocdToken ? (q) => applicationHealth({ ...q, token: inputs.argocdToken! }) : undefined,
+    copy: (from, to) => copyImage(registryOptions, from, to, { logger }),
   };
   return { deps, close: () => rm(scratch, { recursive: true, force: true }) };
 }

@@ -14,3 +14,4 @@ export { checkPushPullAgreement, disagreementMessage, type PushPullCheck } from 
 export { MEDIA_TYPES, MANIFEST_ACCEPT, isPlatformString } from './manifest.js';
 export { defaultDockerConfigPath, loadDockerConfig, parseDockerConfig } from './docker-config.js';
 export { parseChallenges, realmMayReceiveCredentials, type Challenge } from './auth.js';
+export { copyImage, type CopyOptions, type CopyResult } from './copy.js';

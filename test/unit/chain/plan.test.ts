@@ -104,6 +104,10 @@ describe('planChain', () => {
     expect(planTable(old)).toMatch(/health: a-staging is Synced\/Healthy, not running this digest/);
     const ok = await planChain(ctx, deps(files, { health: running('Synced', 'Healthy') }).deps, { to: 'prod', services: ['a'] });
     expect(ok[0]!.status).toBe('due');
+    // The same digest under another repository is not this service's image running.
+    const elsewhere = { 'a-staging': { sync: 'Synced', health: 'Healthy', images: [`dev.reg:5000/ameide/other@${D(2)}`] } };
+    const other = await planChain(ctx, deps(files, { health: elsewhere }).deps, { to: 'prod', services: ['a'] });
+    expect(other[0]!.reason).toMatchObject({ kind: 'health', running: false });
     const unknown = await planChain(ctx, deps(files).deps, { to: 'prod', services: ['a'] });
     expect(unknown[0]!.reason).toMatchObject({ kind: 'health', error: '404 a-staging' });
     expect(planTable(unknown)).toMatch(/held: health: can't ask Argo CD about a-staging: 404 a-staging\n/);
@@ -111,7 +115,7 @@ describe('planChain', () => {
 
   it('holds a digest missing at the target pull registry, and asks nothing for an already pinned one', async () => {
     const files = { 'staging/a.yaml': values(D(2)), 'prod/a.yaml': values(D(1), 'v1', 'prod.reg:5000'), 'staging/b.yaml': values(D(3)), 'prod/b.yaml': values(D(3), 'v1', 'prod.reg:5000') };
-    const health = { 'a-staging': { sync: 'Synced', health: 'Healthy', images: [`x@${D(2)}`] } };
+    const health = { 'a-staging': { sync: 'Synced', health: 'Healthy', images: [`dev.reg:5000/ameide/svc@${D(2)}`] } };
     const { deps: d, asked } = deps(files, { health, missing: [`prod.reg:5000@${D(2)}`] });
     const plan = await planChain(ctx, d, { to: 'prod', services: ['a', 'b'] });
     expect(byKey(plan)).toEqual({ 'a:prod': 'unverified', 'b:prod': 'pinned' });
