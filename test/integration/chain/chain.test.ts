@@ -14,7 +14,8 @@ import { memoryLogger } from '../../../src/runtime/logger.js';
 import { runCli } from '../../../src/commands/dispatch.js';
 import { createBareRepo, git, gitIdentityEnv, type BareRepo } from '../../support/git-fixtures.js';
 import { pushImage, startRegistry, type RegistryServer } from '../../support/registry-server.js';
-import { argoCd, chainConfig, chainFiles, FIXTURE_TIME, gitHistory, imagetoolsCopy, type Images } from './fixture.js';
+import { argoCd, chainConfig, chainFiles, FIXTURE_TIME, gitHistory, type Images } from './fixture.js';
+import { sampleApplication, startArgoCdServer, type ArgoCdServer } from '../../support/argocd-contract.js';
 
 let dev: RegistryServer;
 let prod: RegistryServer;
@@ -23,16 +24,28 @@ let checkout: string;
 let temp: string;
 let images: Images;
 const argo = argoCd();
+const ARGO_TOKEN = 'argocd-token-0f3e';
+let argocd: ArgoCdServer;
 const copies: string[] = [];
 let now = FIXTURE_TIME;
 const minutes = (m: number) => new Date(FIXTURE_TIME.getTime() + m * 60_000);
 
 async function bot(inputs: Record<string, string>): Promise<ChainReport & { log: string }> {
-  const env = { INPUT_CONFIG: 'digestpin.yaml', 'INPUT_GITOPS-REPOSITORY': repo.path, GITHUB_WORKSPACE: checkout, RUNNER_TEMP: temp, ...inputs };
+  const env = { INPUT_CONFIG: 'digestpin.yaml', 'INPUT_GITOPS-REPOSITORY': repo.path, GITHUB_WORKSPACE: checkout, RUNNER_TEMP: temp, 'INPUT_ARGOCD-TOKEN': ARGO_TOKEN, ...inputs };
   const chain = readChainInputs(env)!;
   const logger = memoryLogger();
   const { deps, close } = await realChainDeps(chain, logger);
-  Object.assign(deps, { history: gitHistory(repo), health: argo.health, copy: imagetoolsCopy(prod, copies), now: () => now });
+  // The real Argo CD client (against a contract-checked server) and the real registry copy; only the
+  // history (another backend's) and the clock are the test's.
+  const copy = deps.copy!;
+  Object.assign(deps, {
+    history: gitHistory(repo),
+    copy: (from: Parameters<typeof copy>[0], to: Parameters<typeof copy>[1]) => {
+      copies.push(`${from.registry}/${from.repository}@${from.digest} -> ${to.registry}/${to.repository}`);
+      return copy(from, to);
+    },
+    now: () => now,
+  });
   const saved = { ...process.env };
   Object.assign(process.env, gitIdentityEnv);
   try {
@@ -50,16 +63,24 @@ const commits = async () => Number(await repo.git(['rev-list', '--count', 'main'
 
 beforeAll(async () => {
   [dev, prod] = await Promise.all([startRegistry(), startRegistry()]);
+  argocd = await startArgoCdServer(({ path, headers }) => {
+    if (headers.authorization !== `Bearer ${ARGO_TOKEN}`) return { status: 401, body: { error: 'invalid session', code: 16, message: 'invalid session' } };
+    const name = decodeURIComponent(path.split('/').pop() ?? '');
+    const answer = argo.answers.get(name);
+    if (!answer) return { status: 404, body: { error: 'not found', code: 5, message: `applications.argoproj.io "${name}" not found` } };
+    return { status: 200, body: sampleApplication(name, answer.sync, answer.health, answer.images) };
+  });
   const push = async (name: string, tag: string) => (await pushImage(`${dev.host}/ameide/${name}:${tag}`, { content: `${name}-${tag}` })).digest;
   images = { web1: await push('web', '1.0'), web2: await push('web', '2.0'), backend: await push('backend', '2.0'), worker: await push('worker', '2.1'), gateway: await push('gateway', '2.0'), chart: await push('chart', '2.0'), jobs: await push('chart-jobs', '2.0') };
-  repo = await createBareRepo(chainFiles(dev, prod, images));
+  repo = await createBareRepo(chainFiles(dev, prod, images, argocd.url));
   temp = mkdtempSync(join(tmpdir(), 'digestpin-chain-'));
   checkout = join(temp, 'checkout');
   await git(['clone', '--quiet', repo.path, checkout]);
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all([dev?.stop(), prod?.stop()]);
+  expect(argocd.violations).toEqual([]);
+  await Promise.all([dev?.stop(), prod?.stop(), argocd?.stop()]);
   await repo?.cleanup();
   rmSync(temp, { recursive: true, force: true });
 });
@@ -129,7 +150,7 @@ describe('the promotion bot', () => {
   });
 
   it('refuses a digest missing at the target registry without copy: true, naming both registries', async () => {
-    writeFileSync(join(checkout, 'digestpin.yaml'), chainConfig(prod.host, false));
+    writeFileSync(join(checkout, 'digestpin.yaml'), chainConfig(prod.host, false, argocd.url));
     argo.answers.set('gateway-staging', { sync: 'Synced', health: 'Healthy', images: [`${dev.host}/ameide/gateway@${images.gateway}`] });
     const head = await repo.head();
     try {

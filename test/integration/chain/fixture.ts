@@ -1,9 +1,9 @@
 // The chain scenarios' GitOps repository: 3 environments, 6 services (Helm, kustomize, and a chart with two
 // images in one values file), a group, on two real registries (dev/staging pull from one, prod from another).
-// Plus the test's stand-ins for what other helpers build: history read with git itself from the same bare
-// repository, Argo CD answers, and a copy made with buildx imagetools (a real copy by digest).
+// Plus history read with git itself from the same bare repository, and the Argo CD answers the tests set
+// (served by the contract-checked Argo CD server in chain.test.ts).
 import { exec } from '../../../src/runtime/exec.js';
-import { copyImage, type RegistryServer } from '../../support/registry-server.js';
+import type { RegistryServer } from '../../support/registry-server.js';
 import type { BareRepo } from '../../support/git-fixtures.js';
 import type { ChainDeps, HealthAnswer, PinHistoryEntry } from '../../../src/chain/types.js';
 
@@ -21,7 +21,7 @@ export interface Images {
   jobs: string;
 }
 
-export function chainConfig(prod: string, copy = true): string {
+export function chainConfig(prod: string, copy = true, argocd = 'https://argocd.test'): string {
   return `environments:
   dev:
     mode: direct
@@ -36,7 +36,7 @@ export function chainConfig(prod: string, copy = true): string {
     pull-registry: ${prod}
     copy: ${copy}
     health:
-      argocd: { server: https://argocd.test, application: '{service}-{env}' }
+      argocd: { server: ${argocd}, application: '{service}-{env}' }
 services:
   web: { file: 'envs/{env}/web.yaml' }
   api: { file: 'envs/{env}/api.yaml' }
@@ -63,9 +63,9 @@ function envFiles(env: string, host: string, pins: Partial<Record<'web' | 'backe
   };
 }
 
-export function chainFiles(dev: RegistryServer, prod: RegistryServer, i: Images): Record<string, string> {
+export function chainFiles(dev: RegistryServer, prod: RegistryServer, i: Images, argocd?: string): Record<string, string> {
   return {
-    'digestpin.yaml': chainConfig(prod.host),
+    'digestpin.yaml': chainConfig(prod.host, true, argocd),
     ...envFiles('dev', dev.host, { web: ['2.0', i.web2], backend: ['2.0', i.backend], worker: ['2.1', i.worker], gateway: ['2.0', i.gateway], chart: ['2.0', i.chart], jobs: ['2.0', i.jobs] }),
     ...envFiles('staging', dev.host, { web: ['1.0', i.web1] }),
     ...envFiles('prod', prod.host, {}),
@@ -87,27 +87,7 @@ export function gitHistory(repo: BareRepo): NonNullable<ChainDeps['history']> {
 }
 
 /** Argo CD's answers, by Application, changeable by the test. */
-export function argoCd(): { answers: Map<string, HealthAnswer>; asked: string[]; health: NonNullable<ChainDeps['health']> } {
-  const answers = new Map<string, HealthAnswer>();
-  const asked: string[] = [];
-  return {
-    answers,
-    asked,
-    health: async ({ application }) => {
-      asked.push(application);
-      const answer = answers.get(application);
-      if (!answer) throw new Error(`Argo CD: application '${application}' not found (404)`);
-      return answer;
-    },
-  };
+export function argoCd(): { answers: Map<string, HealthAnswer> } {
+  return { answers: new Map<string, HealthAnswer>() };
 }
 
-/** A real copy by digest between the two registries; the registry's own digest is returned. */
-export function imagetoolsCopy(target: RegistryServer, copies: string[]): NonNullable<ChainDeps['copy']> {
-  return async (from, to) => {
-    copies.push(`${from.registry}/${from.repository}@${from.digest} -> ${to.registry}/${to.repository}`);
-    await copyImage(`${from.registry}/${from.repository}@${from.digest}`, `${to.registry}/${to.repository}:copy-${from.digest.slice(7, 19)}`);
-    const served = await target.manifest(to.repository, from.digest);
-    return { digest: served.digest ?? '', blobsCopied: 0, blobsMounted: 0, requests: 0 };
-  };
-}
