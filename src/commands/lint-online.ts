@@ -2,10 +2,10 @@
 // One HEAD by digest per distinct (registry, repository, digest), through the registry client; a missing one is
 // reported at its file and line, so a cleaned-up registry is caught before Argo CD's next sync fails to pull.
 import { readFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DigestpinError, InputError, oneLine, RegistryError } from '../runtime/errors.js';
 import { registerSecret } from '../runtime/secrets.js';
-import { loadConfigFile, type DigestpinConfig } from '../config/index.js';
+import { lintOptionsFor, loadConfigFile, type DigestpinConfig } from '../config/index.js';
 import {
   createRegistryClient,
   defaultDockerConfigPath,
@@ -134,6 +134,12 @@ export async function pinsFromConfig(config: DigestpinConfig, root: string, show
 }
 
 /** Loads `--config`; its files are relative to its folder, shown relative to the working directory. */
+/** Does any environment that pins into `file` say `immutable: true`? */
+export function immutableInConfig(configured: { config: DigestpinConfig; root: string }, file: string): boolean {
+  const rel = relative(configured.root, file);
+  return !rel.startsWith('..') && lintOptionsFor(configured.config, rel.split(sep).join('/')).immutable;
+}
+
 export async function loadConfigForLint(io: CliIO, path: string) {
   const full = resolve(io.cwd, path);
   const loaded = await loadConfigFile(full, (p) => readFile(p, 'utf8'), path);

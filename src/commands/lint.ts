@@ -119,7 +119,9 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
     if (texts.has(shown)) continue;
     const text = await readValues(file.path, shown);
     texts.set(shown, text);
-    const found = lintText(text, shown, { immutable: Boolean(values.immutable) });
+    // With --config, a file of an `immutable: true` environment is linted as immutable (issue 9).
+    const immutable = Boolean(values.immutable) || (configured !== undefined && onlineModule!.immutableInConfig(configured, file.path));
+    const found = lintText(text, shown, { immutable });
     const clean = !found.some((p) => p.rule === 'yaml-syntax' || p.rule === 'duplicate-key');
     if (reads && clean) found.push(...lintAgainstChart(text, shown, reads, chart!.vendored));
     problems.push(...found.sort((a, b) => a.line - b.line));
