@@ -114,7 +114,7 @@ export const environment = {
     immutable: {
       type: 'boolean',
       default: false,
-      description: 'Pins here never leave a tag that may name another image: a pin with `tag-policy: keep`, or of a digest whose tag is not known (a rollback by digest alone), is refused before anything is written. `digestpin lint --immutable` reports tag-only image blocks in these files as errors.',
+      description: 'Pins here never leave a tag that may name another image: a pin with `tag-policy: keep`, or of a digest whose tag is not known (a rollback by digest alone), is refused before anything is written. `digestpin lint --config digestpin.yaml` lints these files as immutable: a tag-only image block is an error (as `lint --immutable` does for any file).',
     },
     verify,
     from: {
