@@ -67,8 +67,62 @@ function prNode(host: GraphHost, pr: DoublePullRequest) {
   };
 }
 
+/** A git object as GraphQL's `GitObject`: a Blob cut at 512,000 bytes (B3), decoded lossily (B17); else its type. */
+function gitObjectNode(host: GraphHost, o: { oid: string; kind: string; bytes: Buffer }) {
+  if (o.kind === 'commit') return commitTarget(host, o.oid);
+  if (o.kind !== 'blob') return { __typename: 'Tree', oid: o.oid };
+  const cut = o.bytes.byteLength > BLOB_TEXT_LIMIT;
+  return { __typename: 'Blob', oid: o.oid, text: o.bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8'), isTruncated: cut };
+}
+
+/** GitHub's limit on `first`/`last` of any connection (GraphQL resource limitations), with GitHub's wording. */
+export const CONNECTION_MAX = 100;
+
+function pageBounds(connection: string, first?: number | null, last?: number | null) {
+  if (first == null && last == null) throw new GhError('MISSING_PAGINATION_BOUNDARIES', `You must provide a \`first\` or \`last\` value to properly paginate the \`${connection}\` connection.`);
+  const n = first ?? last ?? 0;
+  if (n > CONNECTION_MAX) throw new GhError('EXCESSIVE_PAGINATION', `Requesting ${n} records on the \`${connection}\` connection exceeds the \`${first != null ? 'first' : 'last'}\` limit of ${CONNECTION_MAX} records.`);
+}
+
+/**
+ * `Commit.history(path:, first:, after:)` (behaviour B18): `git log -- path` from this commit (not first-parent),
+ * newest first, `first` at most 100, cursors `<head oid> <index>` as GitHub's look; `last`/`before` are refused.
+ */
+async function historyOf(host: GraphHost, head: string, args: { path?: string; first?: number | null; last?: number | null; after?: string | null; before?: string | null }) {
+  pageBounds('history', args.first, args.last);
+  if (args.last != null || args.before != null) throw new GhError('INVALID_CURSOR_ARGUMENTS', 'backwards pagination unsupported for CommitHistoryConnection');
+  const all = args.path === undefined ? await host.git.history(head, '.') : await host.git.history(head, args.path);
+  let start = 0;
+  if (args.after != null) {
+    const m = /^([0-9a-f]{40}) (\d+)$/.exec(args.after);
+    if (!m || m[1] !== head) throw new GhError('INVALID_CURSOR_ARGUMENTS', `\`${args.after}\` does not appear to be a valid cursor.`);
+    start = Number(m[2]) + 1;
+  }
+  const page = all.slice(start, start + (args.first ?? 0));
+  const end = start + page.length - 1;
+  return {
+    pageInfo: { hasNextPage: start + page.length < all.length, endCursor: page.length ? `${head} ${end}` : null, hasPreviousPage: start > 0, startCursor: page.length ? `${head} ${start}` : null },
+    totalCount: all.length,
+    nodes: page.map((c) => ({
+      ...commitTarget(host, c.oid),
+      committedDate: c.committedDate,
+    })),
+  };
+}
+
 function commitTarget(host: GraphHost, oid: string) {
-  return { __typename: 'Commit', oid, message: () => host.git.commitMessage(oid) };
+  return {
+    __typename: 'Commit',
+    oid,
+    message: () => host.git.commitMessage(oid),
+    committedDate: () => host.git.committedDate(oid),
+    history: (args: Parameters<typeof historyOf>[2]) => historyOf(host, oid, args),
+    // `file(path:)`: the tree entry at this commit, null when the path is absent there.
+    file: async ({ path }: { path: string }) => {
+      const o = await host.readBlob(`${oid}:${path}`);
+      return o ? { path, oid: o.oid, object: gitObjectNode(host, o) } : null;
+    },
+  };
 }
 
 export function repositoryNode(host: GraphHost) {
@@ -91,12 +145,9 @@ export function repositoryNode(host: GraphHost) {
         },
       };
     },
-    object: async ({ expression }: { expression: string }) => {
-      const o = await host.readBlob(expression);
-      if (!o) return null;
-      if (o.kind !== 'blob') return { __typename: 'Tree', oid: o.oid };
-      const cut = o.bytes.byteLength > BLOB_TEXT_LIMIT;
-      return { __typename: 'Blob', oid: o.oid, text: o.bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8'), isTruncated: cut };
+    object: async ({ expression, oid }: { expression?: string; oid?: string }) => {
+      const o = await host.readBlob(oid ?? expression ?? '');
+      return o ? gitObjectNode(host, o) : null;
     },
     // Filters by branch NAME only: PRs from forks with the same branch name are listed too (behaviour B4).
     pullRequests: ({ headRefName, baseRefName, states, first }: { headRefName?: string; baseRefName?: string; states?: string[]; first?: number }) =>

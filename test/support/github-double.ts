@@ -6,7 +6,7 @@
 import { execute, parse } from 'graphql';
 import { COVERED_OPERATIONS } from './github-openapi.js';
 import { contract, gitHubGraphqlSchema, interceptGitHub, type Exchange, type GitHubInterceptor, type Reply } from './github-contract.js';
-import { BareRepo, ZERO_OID, type Identity } from './github-double-git.js';
+import { BareRepo, ZERO_OID, type CommitOptions, type Identity } from './github-double-git.js';
 import { GhError, mutationRoot, queryRoot, type DoublePullRequest, type GraphHost } from './github-double-graph.js';
 import { overlay, sampleFromSchema } from './github-samples.js';
 
@@ -193,6 +193,20 @@ export class GitHubDouble implements GraphHost {
     const head = await this.git.revParse(ref);
     const oid = await this.git.commitFiles(head, Object.entries(files).map(([path, text]) => ({ path, text })), message, { author: who, committer: who });
     if (!(await this.git.compareAndSwap(ref, oid, head ?? ZERO_OID))) throw new Error(`push to ${branch} raced`);
+    await this.syncPulls();
+    return oid;
+  }
+
+  /**
+   * A commit on `branch` as history fixtures need it: chosen dates (`committedAt`, `authoredAt`, epoch seconds), a
+   * merge (`merge: [otherHead]`), a deletion (`text: undefined`) or raw bytes. Creates the branch from `from` if new.
+   */
+  async commitAt(branch: string, files: Record<string, string | Buffer | undefined>, message: string, options: CommitOptions & { from?: string } = {}): Promise<string> {
+    const ref = `refs/heads/${branch}`;
+    const head = await this.git.revParse(ref);
+    const who = { name: 'Rita Reviewer', email: 'rita@example.com' };
+    const oid = await this.git.commitFiles(head ?? options.from, Object.entries(files).map(([path, text]) => ({ path, text })), message, { author: who, committer: who, ...options });
+    if (!(await this.git.compareAndSwap(ref, oid, head ?? ZERO_OID))) throw new Error(`commit to ${branch} raced`);
     await this.syncPulls();
     return oid;
   }
