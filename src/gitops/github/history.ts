@@ -1,16 +1,16 @@
 // A file's history on the base branch through the GitHub API (issue 11: soak time, rollback): one GraphQL query per
 // page of 100 commits (`Commit.history(path:)`, behaviour B18), plus one REST read per distinct blob whose text GraphQL
 // cut or could not return byte for byte (B3, B17). Reads only. The list carries `calls`, the GitHub calls it took.
-import { GitOpsError, InputError } from '../../runtime/errors.js';
+import { GitOpsError } from '../../runtime/errors.js';
+import { checkHistoryQuery, type HistoryResult } from '../history-query.js';
 import type { HistoryQuery, PinHistoryEntry } from '../types.js';
+
+export type { HistoryResult } from '../history-query.js';
 import type { GitHubApi } from './api.js';
 import { readBlobText } from './blob.js';
 import { gitBlobOid } from './ownership.js';
 import type { Target } from './pull-request.js';
 import { buildHistoryQuery, HISTORY_PAGE_MAX } from './queries.js';
-
-/** A history list with the number of GitHub calls (or git network calls) that read it. */
-export type HistoryResult = PinHistoryEntry[] & { calls: number };
 
 /** One commit as the query returns it; `blob` is what to read over REST when `text` can't be trusted. */
 export interface HistoryNode {
@@ -30,12 +30,6 @@ type RawBlob = { __typename?: string; oid?: string; text?: string | null; isTrun
 type RawNode = { oid?: string; committedDate?: string; file?: { object?: RawBlob } | null } | null;
 type RawHistory = { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null }; nodes?: RawNode[] };
 type RawCommit = { oid?: string; history?: RawHistory } | null | undefined;
-
-/** Checks the query's numbers before any call: a limit must be a whole number of entries. */
-export function checkHistoryQuery(query: HistoryQuery): void {
-  if (!Number.isSafeInteger(query.limit) || query.limit < 1) throw new InputError('limit', `history limit must be a whole number of at least 1, not ${query.limit}`);
-  if (!query.path || query.path.startsWith('/')) throw new InputError('file', `'${query.path}' is not a path relative to the repository root`);
-}
 
 function nodeOf(raw: RawNode, where: string): HistoryNode {
   if (!raw?.oid || !raw.committedDate) throw new GitOpsError(`${where}: GitHub returned a commit without oid or committedDate`);
