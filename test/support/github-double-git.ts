@@ -176,6 +176,18 @@ export class BareRepo {
     return String(r.stdout).trim();
   }
 
+  /**
+   * A "Create a merge commit" merge of `head` into `base` (git's own merge-tree; undefined on a conflict), committed
+   * at `committedAt` (epoch seconds) by GitHub's web-flow identity. Not published: the caller swaps the ref.
+   */
+  async mergeCommit(base: string, head: string, message: string, committedAt = Math.floor(Date.now() / 1000)): Promise<string | undefined> {
+    const tree = await this.git(['merge-tree', '--write-tree', base, head], { allowFailure: true });
+    if (tree.exitCode !== 0) return undefined;
+    const when = `${committedAt} +0000`;
+    const env = { GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when, GIT_COMMITTER_NAME: WEB_FLOW.name, GIT_COMMITTER_EMAIL: WEB_FLOW.email };
+    return (await this.git(['commit-tree', tree.stdout.split('\n')[0]!.trim(), '-p', base, '-p', head, '-m', message], { env })).stdout.trim();
+  }
+
   /** `git update-ref ref new old`: succeeds only if the ref still holds `old` (ZERO_OID: must not exist). */
   async compareAndSwap(ref: string, next: string, old: string): Promise<boolean> {
     return (await this.git(['update-ref', ref, next, old], { allowFailure: true })).exitCode === 0;

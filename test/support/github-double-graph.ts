@@ -35,6 +35,10 @@ export interface DoublePullRequest {
   reviewerIds: string[];
   assigneeIds: string[];
   autoMerge?: string;
+  /** Set by a merge (`mergePull`): when, the merge commit, and the commits the PR brought (B18). */
+  mergedAt?: string;
+  mergeCommit?: string;
+  commitOids?: string[];
 }
 
 /** What the graph needs from the double. */
@@ -45,6 +49,8 @@ export interface GraphHost {
   pulls: DoublePullRequest[];
   options: { labels?: string[]; users?: string[]; teams?: string[]; autoMergeAllowed?: boolean; workflowToken?: boolean; viewer?: Identity };
   readBlob(expression: string): Promise<{ oid: string; kind: string; bytes: Buffer } | undefined>;
+  /** The repository's default branch (the base branch the double was started with). */
+  defaultBranch: string;
   /** Re-checks every open PR after a ref moved (GitHub closes PRs whose head is gone or has no commits). */
   syncPulls(): Promise<void>;
 }
@@ -55,6 +61,9 @@ function prNode(host: GraphHost, pr: DoublePullRequest) {
   return {
     ...pr,
     merged: pr.state === 'MERGED',
+    mergedAt: pr.mergedAt ?? null,
+    baseRefName: pr.base,
+    headRefName: pr.head,
     isDraft: pr.draft,
     isCrossRepository: pr.headRepository !== `${host.owner}/${host.name}`,
     labels: nodes(pr.labelIds.map((id) => ({ name: id.replace(/^LA_/, '') }))),
@@ -110,6 +119,25 @@ async function historyOf(host: GraphHost, head: string, args: { path?: string; f
   };
 }
 
+/**
+ * `Commit.associatedPullRequests` (B18): the merged PR that brought the commit in (its commits or its merge commit);
+ * open PRs whose head holds it only while it is not on the default branch. Newest first.
+ */
+async function associatedPullRequests(host: GraphHost, oid: string, args: { first?: number | null; last?: number | null }) {
+  pageBounds('associatedPullRequests', args.first, args.last);
+  const main = await host.git.revParse(`refs/heads/${host.defaultBranch}`);
+  const onDefault = main ? await host.git.isAncestor(oid, main) : false;
+  const hits: DoublePullRequest[] = [];
+  for (const pr of host.pulls) {
+    if (pr.state === 'MERGED' && (pr.mergeCommit === oid || pr.commitOids?.includes(oid))) hits.push(pr);
+    else if (pr.state === 'OPEN' && !onDefault) {
+      const head = await host.git.revParse(`refs/heads/${pr.head}`);
+      if (head && (await host.git.isAncestor(oid, head))) hits.push(pr);
+    }
+  }
+  return nodes(hits.sort((a, b) => b.number - a.number).slice(0, args.first ?? args.last ?? 0).map((p) => prNode(host, p)));
+}
+
 function commitTarget(host: GraphHost, oid: string) {
   return {
     __typename: 'Commit',
@@ -117,6 +145,7 @@ function commitTarget(host: GraphHost, oid: string) {
     message: () => host.git.commitMessage(oid),
     committedDate: () => host.git.committedDate(oid),
     history: (args: Parameters<typeof historyOf>[2]) => historyOf(host, oid, args),
+    associatedPullRequests: (args: { first?: number | null; last?: number | null }) => associatedPullRequests(host, oid, args),
     // `file(path:)`: the tree entry at this commit, null when the path is absent there.
     file: async ({ path }: { path: string }) => {
       const o = await host.readBlob(`${oid}:${path}`);

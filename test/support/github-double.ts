@@ -165,6 +165,29 @@ export class GitHubDouble implements GraphHost {
     return { status: 201, body: reply };
   }
 
+  get defaultBranch(): string {
+    return this.options.baseBranch ?? 'main';
+  }
+
+  /**
+   * A person merges PR `number` with "Create a merge commit" at `committedAt` (epoch seconds): a real two-parent merge
+   * on the base branch, the PR `MERGED` with `mergedAt`, and the commits it brought kept for associatedPullRequests.
+   */
+  async mergePull(number: number, committedAt = Math.floor(Date.now() / 1000)): Promise<string> {
+    const pr = this.pulls.find((p) => p.number === number && p.state === 'OPEN');
+    if (!pr) throw new Error(`no open pull request #${number}`);
+    const baseRef = `refs/heads/${pr.base}`;
+    const [base, head] = await Promise.all([this.git.revParse(baseRef), this.git.revParse(`refs/heads/${pr.head}`)]);
+    if (!base || !head) throw new Error(`#${number}: head or base branch is gone`);
+    const commitOids = (await this.git.commitsBetween(base, head)).map((c) => c.oid);
+    const merge = await this.git.mergeCommit(base, head, `Merge pull request #${number} from ${this.owner}/${pr.head}`, committedAt);
+    if (!merge) throw new Error(`#${number} does not merge cleanly`);
+    if (!(await this.git.compareAndSwap(baseRef, merge, base))) throw new Error(`merge of #${number} raced`);
+    Object.assign(pr, { state: 'MERGED', mergedAt: new Date(committedAt * 1000).toISOString().replace('.000Z', 'Z'), mergeCommit: merge, commitOids });
+    await this.syncPulls();
+    return merge;
+  }
+
   get nameWithOwner(): string {
     return `${this.owner}/${this.name}`;
   }

@@ -27,15 +27,30 @@ export interface HistoryPage {
 }
 
 type RawBlob = { __typename?: string; oid?: string; text?: string | null; isTruncated?: boolean } | null | undefined;
-type RawNode = { oid?: string; committedDate?: string; file?: { object?: RawBlob } | null } | null;
+type RawPrs = { nodes?: Array<{ mergedAt?: string | null; baseRefName?: string } | null> } | null;
+type RawNode = { oid?: string; committedDate?: string; file?: { object?: RawBlob } | null; associatedPullRequests?: RawPrs } | null;
 type RawHistory = { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null }; nodes?: RawNode[] };
 type RawCommit = { oid?: string; history?: RawHistory } | null | undefined;
 
-function nodeOf(raw: RawNode, where: string): HistoryNode {
+function dateOf(value: string, where: string, oid: string, field: string): number {
+  const at = new Date(value).getTime();
+  if (Number.isNaN(at)) throw new GitOpsError(`${where}: commit ${oid} has an unreadable ${field} '${value}'`);
+  return at;
+}
+
+/**
+ * When the commit reached the base branch: its committer date, or, if a PR into the base branch brought it (a merge
+ * commit keeps the branch commit's own date, B18), the first such merge when that is later. Never earlier.
+ */
+function landedAt(raw: NonNullable<RawNode> & { oid: string; committedDate: string }, where: string, baseBranch: string): string {
+  const committed = dateOf(raw.committedDate, where, raw.oid, 'committedDate');
+  const merges = (raw.associatedPullRequests?.nodes ?? []).flatMap((p) => (p?.mergedAt && p.baseRefName === baseBranch ? [dateOf(p.mergedAt, where, raw.oid, 'mergedAt')] : []));
+  return new Date(merges.length ? Math.max(committed, Math.min(...merges)) : committed).toISOString();
+}
+
+function nodeOf(raw: RawNode, where: string, baseBranch: string): HistoryNode {
   if (!raw?.oid || !raw.committedDate) throw new GitOpsError(`${where}: GitHub returned a commit without oid or committedDate`);
-  const at = new Date(raw.committedDate);
-  if (Number.isNaN(at.getTime())) throw new GitOpsError(`${where}: commit ${raw.oid} has an unreadable committedDate '${raw.committedDate}'`);
-  const node: HistoryNode = { oid: raw.oid, committedAt: at.toISOString() };
+  const node: HistoryNode = { oid: raw.oid, committedAt: landedAt({ ...raw, oid: raw.oid, committedDate: raw.committedDate }, where, baseBranch) };
   const blob = raw.file?.object;
   if (!blob) return node;
   const file = `${where} at ${raw.oid.slice(0, 12)}`;
@@ -53,7 +68,7 @@ export function parseHistoryPage(data: { repository?: Record<string, unknown> | 
   const commit = (repo.head ?? (repo.base as { target?: RawCommit } | null | undefined)?.target) as RawCommit;
   if (!commit?.oid || !commit.history) throw new GitOpsError(`${where}: base branch '${baseBranch}' does not exist`);
   const info = commit.history.pageInfo;
-  const nodes = (commit.history.nodes ?? []).map((n) => nodeOf(n, where));
+  const nodes = (commit.history.nodes ?? []).map((n) => nodeOf(n, where, baseBranch));
   return { head: commit.oid, nodes, next: info?.hasNextPage && info.endCursor ? info.endCursor : undefined };
 }
 

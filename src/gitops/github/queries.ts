@@ -157,7 +157,9 @@ export interface HistoryPlan {
   page?: { head: string; after: string };
 }
 
-const HISTORY_FIELDS = `oid history(path: $path, first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { oid committedDate file(path: $path) { object ${BLOB} } } }`;
+/** PRs that brought each commit: a "Create a merge commit" merge keeps the branch commit's own (earlier) date. */
+export const ASSOCIATED_PRS = 5;
+const HISTORY_FIELDS = `oid history(path: $path, first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { oid committedDate file(path: $path) { object ${BLOB} } associatedPullRequests(first: ${ASSOCIATED_PRS}) { nodes { mergedAt baseRefName } } } }`;
 
 /**
  * The commits of the base branch that changed `path`, newest first, each with its committer date and the file's

@@ -104,14 +104,27 @@ describe('GitHub backend history', () => {
     await expect(history()).rejects.toThrow(new RegExp(`${FILE} \\(commit ${bad.slice(0, 12)}\\).*byte 0xe9 at byte offset 5`));
   });
 
-  it('a merge commit is not listed when the merge took the file from the merged branch: the branch commit is, with its own date (B18)', async () => {
+  it('a PR merged with a merge commit: the branch commit is listed, not the merge (B18), dated when the merge landed', async () => {
     double = await GitHubDouble.start({ files: { [FILE]: helmValues(digestOf('a')) } });
     const base = (await double.git.revParse('refs/heads/main'))!;
     const side = await double.commitAt('digestpin/dev/app', { [FILE]: helmValues(digestOf('b')) }, 'pin b', { from: base, committedAt: T0 + 10 });
+    double.addPull({ head: 'digestpin/dev/app', base: 'main', title: 'Promote app' });
     await double.commitAt('main', { [OTHER]: 'x: 1\n' }, 'unrelated on main', { committedAt: T0 + 20 });
-    const mainHead = (await double.git.revParse('refs/heads/main'))!;
-    const merge = await double.git.commitFiles(mainHead, [{ path: FILE, text: helmValues(digestOf('b')) }], 'Merge pull request #1', { merge: [side], committedAt: T0 + 30 });
-    expect(await double.git.compareAndSwap('refs/heads/main', merge, mainHead)).toBe(true);
+    const merge = await double.mergePull(1, T0 + 3600);
+    const result = await history();
+    expect(result.map((e) => e.oid)).toEqual([side, base]);
+    expect(result.map((e) => e.oid)).not.toContain(merge);
+    // The soak clock starts when the pin reached main (the merge), not when it was committed on the PR branch.
+    expect(result[0]).toMatchObject({ committedAt: iso(T0 + 3600), text: helmValues(digestOf('b')) });
+    expect(result.calls).toBe(1);
+  });
+
+  it('a merge pushed without a PR: the branch commit keeps its own date (GitHub has nothing later to tell)', async () => {
+    double = await GitHubDouble.start({ files: { [FILE]: helmValues(digestOf('a')) } });
+    const base = (await double.git.revParse('refs/heads/main'))!;
+    const side = await double.commitAt('feature', { [FILE]: helmValues(digestOf('b')) }, 'pin b', { from: base, committedAt: T0 + 10 });
+    const merge = (await double.git.mergeCommit(base, side, 'Merge branch feature', T0 + 30))!;
+    expect(await double.git.compareAndSwap('refs/heads/main', merge, base)).toBe(true);
     const result = await history();
     expect(result.map((e) => [e.oid, e.committedAt])).toEqual([[side, iso(T0 + 10)], [base, expect.any(String)]]);
   });

@@ -23,7 +23,7 @@ describe('GitHub history query', () => {
     const q = buildHistoryQuery({ owner: 'acme', name: 'gitops', baseBranch: 'main', path: 'apps/a/values.yaml', first: 100, page });
     expect(contract().checkGraphql(q)).toEqual([]);
     expect(q.query).toContain('history(path: $path, first: $first, after: $after)');
-    expect(q.query).toContain('committedDate file(path: $path) { object { __typename ... on Blob { oid text isTruncated } } }');
+    expect(q.query).toContain('committedDate file(path: $path) { object { __typename ... on Blob { oid text isTruncated } } } associatedPullRequests(first: 5) { nodes { mergedAt baseRefName } }');
     expect(q.variables).toMatchObject({ path: 'apps/a/values.yaml', first: 100, after: page?.after ?? null });
   });
 
@@ -44,6 +44,15 @@ describe('GitHub history query', () => {
       next: `${H} 1`,
       nodes: [{ oid: C1, committedAt: '2026-12-01T14:00:00.000Z', text: 'a: 1\n' }, { oid: C2, committedAt: '2026-11-30T10:00:00.000Z' }],
     });
+  });
+
+  it('dates a commit by when it reached the base branch: the first merge of a PR into it, never before the commit', () => {
+    const prs = (...list: Array<[string | null, string]>) => ({ nodes: list.map(([mergedAt, baseRefName]) => ({ mergedAt, baseRefName })) });
+    const parsed = parseHistoryPage(page([
+      { oid: C1, committedDate: '2026-12-01T10:00:00Z', file: null, associatedPullRequests: prs(['2026-12-03T00:00:00Z', 'main'], ['2026-12-02T00:00:00Z', 'main'], ['2026-12-01T11:00:00Z', 'staging']) },
+      { oid: C2, committedDate: '2026-12-01T10:00:00Z', file: null, associatedPullRequests: prs(['2026-11-30T00:00:00Z', 'main'], [null, 'main']) },
+    ]), 'w', 'main');
+    expect(parsed.nodes.map((n) => n.committedAt)).toEqual(['2026-12-02T00:00:00.000Z', '2026-12-01T10:00:00.000Z']);
   });
 
   it('marks cut texts and texts whose blob id is not the blob\'s for a REST read, by blob id', () => {
