@@ -26,6 +26,9 @@ async function history(query: Partial<HistoryQuery> = {}): Promise<HistoryResult
   double.interceptor.resetCount();
   const result = (await backend.history!({ repository: 'acme/gitops', baseBranch: 'main', path: FILE, limit: 10, ...query })) as HistoryResult;
   expect(result.calls).toBe(double.interceptor.requests);
+  // Reads only: the history query and REST blob reads, nothing else.
+  const kinds = double.interceptor.log.map((ex) => ex.operationId ?? /(?:query|mutation) (\w+)/.exec((ex.body as { query: string }).query)?.[1]);
+  expect(kinds.filter((k) => k !== 'DigestpinHistory' && k !== 'git/get-blob')).toEqual([]);
   return result;
 }
 
