@@ -3,6 +3,7 @@
 // lookups refused to a GITHUB_TOKEN, auto-merge refusals, atomic updateRefs, STALE_DATA, web-flow committer).
 import type { BareRepo, Identity } from './github-double-git.js';
 import { WEB_FLOW, ZERO_OID } from './github-double-git.js';
+import { associatedPullRequests, historyOf, type HistoryArgs, type PageArgs } from './github-double-history.js';
 
 /** GitHub cuts `Blob.text` at this many bytes and sets `isTruncated` (behaviour B3). */
 export const BLOB_TEXT_LIMIT = 512_000;
@@ -84,68 +85,14 @@ function gitObjectNode(host: GraphHost, o: { oid: string; kind: string; bytes: B
   return { __typename: 'Blob', oid: o.oid, text: o.bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8'), isTruncated: cut };
 }
 
-/** GitHub's limit on `first`/`last` of any connection (GraphQL resource limitations), with GitHub's wording. */
-export const CONNECTION_MAX = 100;
-
-function pageBounds(connection: string, first?: number | null, last?: number | null) {
-  if (first == null && last == null) throw new GhError('MISSING_PAGINATION_BOUNDARIES', `You must provide a \`first\` or \`last\` value to properly paginate the \`${connection}\` connection.`);
-  const n = first ?? last ?? 0;
-  if (n > CONNECTION_MAX) throw new GhError('EXCESSIVE_PAGINATION', `Requesting ${n} records on the \`${connection}\` connection exceeds the \`${first != null ? 'first' : 'last'}\` limit of ${CONNECTION_MAX} records.`);
-}
-
-/**
- * `Commit.history(path:, first:, after:)` (behaviour B18): `git log -- path` from this commit (not first-parent),
- * newest first, `first` at most 100, cursors `<head oid> <index>` as GitHub's look; `last`/`before` are refused.
- */
-async function historyOf(host: GraphHost, head: string, args: { path?: string; first?: number | null; last?: number | null; after?: string | null; before?: string | null }) {
-  pageBounds('history', args.first, args.last);
-  if (args.last != null || args.before != null) throw new GhError('INVALID_CURSOR_ARGUMENTS', 'backwards pagination unsupported for CommitHistoryConnection');
-  const all = args.path === undefined ? await host.git.history(head, '.') : await host.git.history(head, args.path);
-  let start = 0;
-  if (args.after != null) {
-    const m = /^([0-9a-f]{40}) (\d+)$/.exec(args.after);
-    if (!m || m[1] !== head) throw new GhError('INVALID_CURSOR_ARGUMENTS', `\`${args.after}\` does not appear to be a valid cursor.`);
-    start = Number(m[2]) + 1;
-  }
-  const page = all.slice(start, start + (args.first ?? 0));
-  const end = start + page.length - 1;
-  return {
-    pageInfo: { hasNextPage: start + page.length < all.length, endCursor: page.length ? `${head} ${end}` : null, hasPreviousPage: start > 0, startCursor: page.length ? `${head} ${start}` : null },
-    totalCount: all.length,
-    nodes: page.map((c) => ({
-      ...commitTarget(host, c.oid),
-      committedDate: c.committedDate,
-    })),
-  };
-}
-
-/**
- * `Commit.associatedPullRequests` (B18): the merged PR that brought the commit in (its commits or its merge commit);
- * open PRs whose head holds it only while it is not on the default branch. Newest first.
- */
-async function associatedPullRequests(host: GraphHost, oid: string, args: { first?: number | null; last?: number | null }) {
-  pageBounds('associatedPullRequests', args.first, args.last);
-  const main = await host.git.revParse(`refs/heads/${host.defaultBranch}`);
-  const onDefault = main ? await host.git.isAncestor(oid, main) : false;
-  const hits: DoublePullRequest[] = [];
-  for (const pr of host.pulls) {
-    if (pr.state === 'MERGED' && (pr.mergeCommit === oid || pr.commitOids?.includes(oid))) hits.push(pr);
-    else if (pr.state === 'OPEN' && !onDefault) {
-      const head = await host.git.revParse(`refs/heads/${pr.head}`);
-      if (head && (await host.git.isAncestor(oid, head))) hits.push(pr);
-    }
-  }
-  return nodes(hits.sort((a, b) => b.number - a.number).slice(0, args.first ?? args.last ?? 0).map((p) => prNode(host, p)));
-}
-
 function commitTarget(host: GraphHost, oid: string) {
   return {
     __typename: 'Commit',
     oid,
     message: () => host.git.commitMessage(oid),
     committedDate: () => host.git.committedDate(oid),
-    history: (args: Parameters<typeof historyOf>[2]) => historyOf(host, oid, args),
-    associatedPullRequests: (args: { first?: number | null; last?: number | null }) => associatedPullRequests(host, oid, args),
+    history: (args: HistoryArgs) => historyOf(host, oid, args, commitTarget),
+    associatedPullRequests: (args: PageArgs) => associatedPullRequests(host, oid, args, prNode),
     // `file(path:)`: the tree entry at this commit, null when the path is absent there.
     file: async ({ path }: { path: string }) => {
       const o = await host.readBlob(`${oid}:${path}`);
