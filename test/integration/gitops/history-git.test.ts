@@ -8,6 +8,8 @@ import { INITIAL_DEPTH } from '../../../src/gitops/git/history.js';
 import type { HistoryResult } from '../../../src/gitops/history-query.js';
 import type { HistoryQuery } from '../../../src/gitops/types.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
+import { GitOpsError, oneLine } from '../../../src/runtime/errors.js';
+import { join } from 'node:path';
 import { createBareRepo, gitIdentityEnv, leftovers, tempWorkDir, type BareRepo } from '../../support/git-fixtures.js';
 
 const FILE = 'apps/app/values.yaml';
@@ -146,8 +148,16 @@ describe('plain-git backend history', () => {
     expect(all.calls).toBe(5);
   });
 
-  it('a base branch that does not exist is a one-line error naming it', async () => {
+  it('a base branch or a repository that does not exist is a one-line error naming it, and leaves no temp folder', async () => {
     await build(twenty());
-    await expect(history({ baseBranch: 'nope' })).rejects.toThrow(/nope/);
+    const error = await history({ baseBranch: 'production' }).catch((e: unknown) => e);
+    expect(oneLine(error)).toBe(`branch 'production' does not exist on ${repo!.url}: create it or pass the right base branch`);
+    const workDir = await tempWorkDir();
+    const missing = join(workDir, 'no-such-repo.git');
+    const backend = createGitBackend({ remote: missing, workDir, logger: memoryLogger() });
+    const gone = await backend.history!({ repository: missing, baseBranch: 'main', path: FILE, limit: 1 }).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(GitOpsError);
+    expect(oneLine(gone)).toMatch(/^git remote file:\/\/\S*no-such-repo\.git was not found or is not readable/);
+    expect(await leftovers(workDir)).toEqual([]);
   });
 });
