@@ -82,7 +82,10 @@ export interface PromotionResult {
 /** One commit of a file's history on the base branch (issue 11: soak time and rollback read it). */
 export interface PinHistoryEntry {
   oid: string;
-  /** ISO 8601. */
+  /**
+   * ISO 8601 (UTC): when the change reached the base branch. The committer date (git: along first parents, so a merge
+   * is dated by the merge); GitHub: the later merge time when a PR merged with a merge commit brought it (B18).
+   */
   committedAt: string;
   /** The file at that commit; undefined if absent. */
   text?: string;
