@@ -1,15 +1,17 @@
 // A file's history on the base branch through plain git (issue 11: soak time, rollback). A shallow, blob-less clone
 // into a temporary folder, deepened only until `limit` changes are seen (doubling, then unshallow: at most 9 network
-// calls), `git log --first-parent -- path`, and the blobs of those commits fetched in one batch and decoded strictly
-// as UTF-8. Never writes to the remote. The list carries `calls`: the git commands that talked to the remote.
+// calls an attempt), `git log --first-parent -- path`, and the blobs of those commits fetched in one batch and decoded
+// strictly as UTF-8. Never writes to the remote; transient failures are retried. `calls`: commands that used the remote.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GitOpsError } from '../../runtime/errors.js';
 import { exec as defaultExec } from '../../runtime/exec.js';
 import { decodeUtf8 } from '../../runtime/utf8.js';
 import { checkHistoryQuery, type HistoryResult } from '../history-query.js';
 import type { HistoryQuery, PinHistoryEntry } from '../types.js';
 import type { GitBackendOptions } from './backend.js';
+import { backoffDelay, nextRetry, type RetryState } from './backoff.js';
+import { GitCommandError, RETRYABLE } from './failure.js';
 import { parseRemote, type GitRemote } from './remote.js';
 import { createGitSession, DEFAULT_IDENTITY, type GitSession } from './session.js';
 
@@ -105,26 +107,50 @@ async function readBlobs(session: GitSession, blobs: string[], names: Map<string
   return texts;
 }
 
+/** One attempt in its own temporary clone: clone, deepen as needed, log, fetch the blobs, read them. */
+async function readOnce(session: GitSession, query: HistoryQuery, where: string): Promise<PinHistoryEntry[]> {
+  const remote = session.remote;
+  await session.run(historyCloneArgs(remote, query.baseBranch, session.dir, INITIAL_DEPTH), { network: true, operation: 'clone', branch: query.baseBranch, cwd: dirname(session.dir) });
+  if (remote.uploadPack) await session.run(['config', 'remote.origin.uploadpack', remote.uploadPack]);
+  // The head the clone saw: deepening fetches the branch again, and a base that moved meanwhile must not shift the list.
+  const head = (await session.run(['rev-parse', '--verify', 'HEAD^{commit}'])).stdout.trim();
+  const changes = await logChanges(session, query, head, where);
+  const blobs = [...new Set(changes.flatMap((c) => (c.blob ? [c.blob] : [])))];
+  const names = new Map(changes.flatMap((c) => (c.blob ? [[c.blob, `${query.path} (commit ${c.oid.slice(0, 12)})`] as const] : [])));
+  const texts = await readBlobs(session, blobs, names);
+  return changes.map((c) => (c.blob ? { oid: c.oid, committedAt: c.committedAt, text: texts.get(c.blob) } : { oid: c.oid, committedAt: c.committedAt }));
+}
+
+/**
+ * Reads the history; a dropped connection or a refusal starts a fresh attempt after a jittered pause, with the same
+ * budget as a promotion (backoff.ts). `calls` counts every network call, those of failed attempts too.
+ */
 export async function readGitHistory(options: GitBackendOptions, query: HistoryQuery): Promise<HistoryResult> {
   checkHistoryQuery(query);
   const remote = parseRemote(options.remote ?? query.repository, { gitlab: options.gitlab });
   const where = `${remote.display} ${query.baseBranch}:${query.path}`;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   await mkdir(options.workDir, { recursive: true });
-  const root = await mkdtemp(join(options.workDir, 'digestpin-history-'));
-  const session = createGitSession(options.exec ?? defaultExec, options.logger, remote, join(root, 'repo'), options.identity ?? DEFAULT_IDENTITY, options.stallSeconds);
-  try {
-    await session.run(historyCloneArgs(remote, query.baseBranch, session.dir, INITIAL_DEPTH), { network: true, operation: 'clone', branch: query.baseBranch, cwd: root });
-    if (remote.uploadPack) await session.run(['config', 'remote.origin.uploadpack', remote.uploadPack]);
-    // The head the clone saw: deepening fetches the branch again, and a base that moved meanwhile must not shift the list.
-    const head = (await session.run(['rev-parse', '--verify', 'HEAD^{commit}'])).stdout.trim();
-    const changes = await logChanges(session, query, head, where);
-    const blobs = [...new Set(changes.flatMap((c) => (c.blob ? [c.blob] : [])))];
-    const names = new Map(changes.flatMap((c) => (c.blob ? [[c.blob, `${query.path} (commit ${c.oid.slice(0, 12)})`] as const] : [])));
-    const texts = await readBlobs(session, blobs, names);
-    const entries: PinHistoryEntry[] = changes.map((c) => (c.blob ? { oid: c.oid, committedAt: c.committedAt, text: texts.get(c.blob) } : { oid: c.oid, committedAt: c.committedAt }));
-    options.logger.debug(`history of ${where}: ${entries.length} change(s), ${session.calls} git network call(s)`);
-    return Object.assign(entries, { calls: session.calls });
-  } finally {
-    await rm(root, { recursive: true, force: true });
+  let state: RetryState = { attempts: 0, transient: 0 };
+  let calls = 0;
+  for (let n = 1; ; n += 1) {
+    const root = await mkdtemp(join(options.workDir, 'digestpin-history-'));
+    const session = createGitSession(options.exec ?? defaultExec, options.logger, remote, join(root, 'repo'), options.identity ?? DEFAULT_IDENTITY, options.stallSeconds);
+    try {
+      const entries = await readOnce(session, query, where);
+      calls += session.calls;
+      options.logger.debug(`history of ${where}: ${entries.length} change(s), ${calls} git network call(s)`);
+      return Object.assign(entries, { calls });
+    } catch (error) {
+      calls += session.calls;
+      const next = error instanceof GitCommandError ? nextRetry(state, error.kind) : undefined;
+      if (!next) throw n > 1 && error instanceof GitCommandError && RETRYABLE.has(error.kind) ? new GitOpsError(`${error.message} (gave up after ${n} attempts)`, undefined, { cause: error }) : error;
+      state = next;
+      const delay = backoffDelay(n, options.random);
+      options.logger.info(`${(error as Error).message}; retrying in ${delay} ms (attempt ${n + 1})`);
+      await sleep(delay);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   }
 }

@@ -10,7 +10,9 @@ import type { HistoryQuery } from '../../../src/gitops/types.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
 import { GitOpsError, oneLine } from '../../../src/runtime/errors.js';
 import { join } from 'node:path';
-import { createBareRepo, gitIdentityEnv, leftovers, tempWorkDir, type BareRepo } from '../../support/git-fixtures.js';
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
+import { createBareRepo, gitIdentityEnv, leftovers, noSleep, tempWorkDir, type BareRepo } from '../../support/git-fixtures.js';
+import { freePort } from '../../support/ports.js';
 
 const FILE = 'apps/app/values.yaml';
 const OTHER = 'apps/other/values.yaml';
@@ -159,5 +161,69 @@ describe('plain-git backend history', () => {
     expect(gone).toBeInstanceOf(GitOpsError);
     expect(oneLine(gone)).toMatch(/^git remote file:\/\/\S*no-such-repo\.git was not found or is not readable/);
     expect(await leftovers(workDir)).toEqual([]);
+  });
+});
+
+describe('plain-git backend history over git:// through a proxy that counts connections', () => {
+  async function serve(drop: number[]) {
+    const daemonPort = await freePort();
+    const daemon = execa('git', ['daemon', '--reuseaddr', '--export-all', `--base-path=${join(repo!.path, '..')}`, '--listen=127.0.0.1', `--port=${daemonPort}`], { reject: false });
+    const state = { connections: 0 };
+    const proxy: NetServer = createNetServer((socket) => {
+      state.connections += 1;
+      if (drop.includes(state.connections)) return socket.destroy();
+      const upstream = connect(daemonPort, '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    for (let i = 0; i < 100; i++) {
+      const up = await new Promise<boolean>((r) => {
+        const s = connect(daemonPort, '127.0.0.1', () => (s.destroy(), r(true)));
+        s.on('error', () => r(false));
+      });
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = `git://127.0.0.1:${(proxy.address() as AddressInfo).port}/gitops.git`;
+    const stop = async () => {
+      await new Promise<void>((r) => proxy.close(() => r()));
+      daemon.kill();
+      await daemon;
+    };
+    return { url, state, stop };
+  }
+
+  it('opens exactly as many connections as it reports calls: no hidden lazy fetch', async () => {
+    await build(twenty());
+    await repo!.git(['config', 'uploadpack.allowFilter', 'true']);
+    const server = await serve([]);
+    try {
+      const backend = createGitBackend({ remote: server.url, workDir: await tempWorkDir(), logger: memoryLogger() });
+      const result = (await backend.history!({ repository: server.url, baseBranch: 'main', path: FILE, limit: 5 })) as HistoryResult;
+      expect(result.map((e) => e.text)).toEqual([19, 15, 11, 7, 3].map((i) => values(`${i}`)));
+      expect(result.calls).toBe(2);
+      expect(server.state.connections).toBe(2);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('starts again when the blob fetch loses its connection, and counts the failed calls too', async () => {
+    await build(twenty());
+    await repo!.git(['config', 'uploadpack.allowFilter', 'true']);
+    const server = await serve([2]);
+    try {
+      const logger = memoryLogger();
+      const backend = createGitBackend({ remote: server.url, workDir: await tempWorkDir(), logger, sleep: noSleep });
+      const result = (await backend.history!({ repository: server.url, baseBranch: 'main', path: FILE, limit: 2 })) as HistoryResult;
+      expect(result.map((e) => e.text)).toEqual([values('19'), values('15')]);
+      expect(result.calls).toBe(4);
+      expect(server.state.connections).toBe(4);
+      expect(logger.lines.some((l) => /git fetch on git:\/\/\S+ failed: .*; retrying in \d+ ms \(attempt 2\)/.test(l))).toBe(true);
+    } finally {
+      await server.stop();
+    }
   });
 });
