@@ -79,6 +79,27 @@ export interface PromotionResult {
   calls: number;
 }
 
+/** One commit of a file's history on the base branch (issue 11: soak time and rollback read it). */
+export interface PinHistoryEntry {
+  oid: string;
+  /**
+   * ISO 8601 (UTC): when the change reached the base branch. The committer date (git: along first parents, so a merge
+   * is dated by the merge); GitHub: the later merge time when a PR merged with a merge commit brought it (B18).
+   */
+  committedAt: string;
+  /** The file at that commit; undefined if absent. */
+  text?: string;
+}
+
+export interface HistoryQuery {
+  repository: string;
+  baseBranch: string;
+  path: string;
+  limit: number;
+}
+
 export interface GitOpsBackend {
   promote(request: PromotionRequest): Promise<PromotionResult>;
+  /** Newest first; only commits that changed `path`. Reads only, never writes. */
+  history?(query: HistoryQuery): Promise<PinHistoryEntry[]>;
 }

@@ -23,6 +23,15 @@ export interface Identity {
 }
 export const WEB_FLOW: Identity = { name: 'GitHub', email: 'noreply@github.com' };
 
+/** Who and when for a fixture commit; `merge` adds parents after the first (a merge commit). Dates in epoch seconds. */
+export interface CommitOptions {
+  author?: Identity;
+  committer?: Identity;
+  authoredAt?: number;
+  committedAt?: number;
+  merge?: string[];
+}
+
 export interface CommitNode {
   oid: string;
   message: string;
@@ -102,6 +111,24 @@ export class BareRepo {
       });
   }
 
+  /**
+   * Commits from `head` that changed `path`, newest first, as plain `git log -- path` lists them (default history
+   * simplification, not --first-parent: behaviour B18), with the committer date in GitHub's UTC form.
+   */
+  async history(head: string, path: string): Promise<Array<{ oid: string; committedDate: string }>> {
+    const r = await this.git(['log', '--format=%H %ct', head, '--', path]);
+    return r.stdout.split('\n').filter(Boolean).map((line) => {
+      const [oid = '', seconds = '0'] = line.split(' ');
+      return { oid, committedDate: new Date(Number(seconds) * 1000).toISOString().replace('.000Z', 'Z') };
+    });
+  }
+
+  /** Committer date of a commit, as GitHub's `committedDate` shows it (UTC, seconds). */
+  async committedDate(oid: string): Promise<string> {
+    const seconds = Number((await this.git(['log', '-1', '--format=%ct', oid])).stdout.trim());
+    return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  }
+
   async count(range: string): Promise<number> {
     return Number((await this.git(['rev-list', '--count', range])).stdout.trim());
   }
@@ -128,20 +155,37 @@ export class BareRepo {
    * Writes one commit of `files` over `parent` with a single `git fast-import` (blobs, tree and commit in one
    * process) onto a scratch ref; the caller publishes it with compareAndSwap. `text: undefined` deletes the path.
    */
-  async commitFiles(parent: string | undefined, files: Array<{ path: string; text?: string }>, message: string, who: { author?: Identity; committer?: Identity } = {}): Promise<string> {
-    const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  async commitFiles(parent: string | undefined, files: Array<{ path: string; text?: string | Buffer }>, message: string, who: CommitOptions = {}): Promise<string> {
+    const data = (text: string | Buffer) => Buffer.concat([Buffer.from(`data ${Buffer.byteLength(text)}\n`), Buffer.from(text), Buffer.from('\n')]);
     const scratch = `refs/double-scratch/${process.pid}-${(this.scratch += 1)}`;
-    const when = `${Math.floor(Date.now() / 1000)} +0000`;
+    const now = Math.floor(Date.now() / 1000);
+    const when = `${who.committedAt ?? now} +0000`;
+    const authored = `${who.authoredAt ?? who.committedAt ?? now} +0000`;
     const committer = who.committer ?? WEB_FLOW;
     const author = who.author ?? committer;
     const lines = [
-      `commit ${scratch}\nmark :1\nauthor ${author.name} <${author.email}> ${when}\ncommitter ${committer.name} <${committer.email}> ${when}\n${data(message)}`,
+      `commit ${scratch}\nmark :1\nauthor ${author.name} <${author.email}> ${authored}\ncommitter ${committer.name} <${committer.email}> ${when}\n`, data(message),
       parent ? `from ${parent}\n` : '',
-      ...files.map((f) => (f.text === undefined ? `D ${f.path}\n` : `M 100644 inline ${f.path}\n${data(f.text)}`)),
+      ...(who.merge ?? []).map((m) => `merge ${m}\n`),
+      ...files.flatMap((f) => (f.text === undefined ? [`D ${f.path}\n`] : [`M 100644 inline ${f.path}\n`, data(f.text)])),
       '\nget-mark :1\ndone\n',
     ];
-    const r = await this.git(['fast-import', '--quiet', '--done'], { input: lines.join('') });
-    return r.stdout.trim();
+    // Bytes, not a string: a fixture may hold a file that is not UTF-8.
+    const input = Buffer.concat(lines.map((l) => (typeof l === 'string' ? Buffer.from(l) : l)));
+    const r = await execa('git', ['fast-import', '--quiet', '--done'], { env: { ...IDENTITY, GIT_DIR: this.dir }, input });
+    return String(r.stdout).trim();
+  }
+
+  /**
+   * A "Create a merge commit" merge of `head` into `base` (git's own merge-tree; undefined on a conflict), committed
+   * at `committedAt` (epoch seconds) by GitHub's web-flow identity. Not published: the caller swaps the ref.
+   */
+  async mergeCommit(base: string, head: string, message: string, committedAt = Math.floor(Date.now() / 1000)): Promise<string | undefined> {
+    const tree = await this.git(['merge-tree', '--write-tree', base, head], { allowFailure: true });
+    if (tree.exitCode !== 0) return undefined;
+    const when = `${committedAt} +0000`;
+    const env = { GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when, GIT_COMMITTER_NAME: WEB_FLOW.name, GIT_COMMITTER_EMAIL: WEB_FLOW.email };
+    return (await this.git(['commit-tree', tree.stdout.split('\n')[0]!.trim(), '-p', base, '-p', head, '-m', message], { env })).stdout.trim();
   }
 
   /** `git update-ref ref new old`: succeeds only if the ref still holds `old` (ZERO_OID: must not exist). */

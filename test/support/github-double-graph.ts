@@ -3,6 +3,7 @@
 // lookups refused to a GITHUB_TOKEN, auto-merge refusals, atomic updateRefs, STALE_DATA, web-flow committer).
 import type { BareRepo, Identity } from './github-double-git.js';
 import { WEB_FLOW, ZERO_OID } from './github-double-git.js';
+import { associatedPullRequests, historyOf, type HistoryArgs, type PageArgs } from './github-double-history.js';
 
 /** GitHub cuts `Blob.text` at this many bytes and sets `isTruncated` (behaviour B3). */
 export const BLOB_TEXT_LIMIT = 512_000;
@@ -35,6 +36,10 @@ export interface DoublePullRequest {
   reviewerIds: string[];
   assigneeIds: string[];
   autoMerge?: string;
+  /** Set by a merge (`mergePull`): when, the merge commit, and the commits the PR brought (B18). */
+  mergedAt?: string;
+  mergeCommit?: string;
+  commitOids?: string[];
 }
 
 /** What the graph needs from the double. */
@@ -45,6 +50,8 @@ export interface GraphHost {
   pulls: DoublePullRequest[];
   options: { labels?: string[]; users?: string[]; teams?: string[]; autoMergeAllowed?: boolean; workflowToken?: boolean; viewer?: Identity };
   readBlob(expression: string): Promise<{ oid: string; kind: string; bytes: Buffer } | undefined>;
+  /** The repository's default branch (the base branch the double was started with). */
+  defaultBranch: string;
   /** Re-checks every open PR after a ref moved (GitHub closes PRs whose head is gone or has no commits). */
   syncPulls(): Promise<void>;
 }
@@ -55,6 +62,9 @@ function prNode(host: GraphHost, pr: DoublePullRequest) {
   return {
     ...pr,
     merged: pr.state === 'MERGED',
+    mergedAt: pr.mergedAt ?? null,
+    baseRefName: pr.base,
+    headRefName: pr.head,
     isDraft: pr.draft,
     isCrossRepository: pr.headRepository !== `${host.owner}/${host.name}`,
     labels: nodes(pr.labelIds.map((id) => ({ name: id.replace(/^LA_/, '') }))),
@@ -67,8 +77,28 @@ function prNode(host: GraphHost, pr: DoublePullRequest) {
   };
 }
 
+/** A git object as GraphQL's `GitObject`: a Blob cut at 512,000 bytes (B3), decoded lossily (B17); else its type. */
+function gitObjectNode(host: GraphHost, o: { oid: string; kind: string; bytes: Buffer }) {
+  if (o.kind === 'commit') return commitTarget(host, o.oid);
+  if (o.kind !== 'blob') return { __typename: 'Tree', oid: o.oid };
+  const cut = o.bytes.byteLength > BLOB_TEXT_LIMIT;
+  return { __typename: 'Blob', oid: o.oid, text: o.bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8'), isTruncated: cut };
+}
+
 function commitTarget(host: GraphHost, oid: string) {
-  return { __typename: 'Commit', oid, message: () => host.git.commitMessage(oid) };
+  return {
+    __typename: 'Commit',
+    oid,
+    message: () => host.git.commitMessage(oid),
+    committedDate: () => host.git.committedDate(oid),
+    history: (args: HistoryArgs) => historyOf(host, oid, args, commitTarget),
+    associatedPullRequests: (args: PageArgs) => associatedPullRequests(host, oid, args, prNode),
+    // `file(path:)`: the tree entry at this commit, null when the path is absent there.
+    file: async ({ path }: { path: string }) => {
+      const o = await host.readBlob(`${oid}:${path}`);
+      return o ? { path, oid: o.oid, object: gitObjectNode(host, o) } : null;
+    },
+  };
 }
 
 export function repositoryNode(host: GraphHost) {
@@ -91,12 +121,9 @@ export function repositoryNode(host: GraphHost) {
         },
       };
     },
-    object: async ({ expression }: { expression: string }) => {
-      const o = await host.readBlob(expression);
-      if (!o) return null;
-      if (o.kind !== 'blob') return { __typename: 'Tree', oid: o.oid };
-      const cut = o.bytes.byteLength > BLOB_TEXT_LIMIT;
-      return { __typename: 'Blob', oid: o.oid, text: o.bytes.subarray(0, BLOB_TEXT_LIMIT).toString('utf8'), isTruncated: cut };
+    object: async ({ expression, oid }: { expression?: string; oid?: string }) => {
+      const o = await host.readBlob(oid ?? expression ?? '');
+      return o ? gitObjectNode(host, o) : null;
     },
     // Filters by branch NAME only: PRs from forks with the same branch name are listed too (behaviour B4).
     pullRequests: ({ headRefName, baseRefName, states, first }: { headRefName?: string; baseRefName?: string; states?: string[]; first?: number }) =>

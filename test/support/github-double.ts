@@ -6,7 +6,7 @@
 import { execute, parse } from 'graphql';
 import { COVERED_OPERATIONS } from './github-openapi.js';
 import { contract, gitHubGraphqlSchema, interceptGitHub, type Exchange, type GitHubInterceptor, type Reply } from './github-contract.js';
-import { BareRepo, ZERO_OID, type Identity } from './github-double-git.js';
+import { BareRepo, ZERO_OID, type CommitOptions, type Identity } from './github-double-git.js';
 import { GhError, mutationRoot, queryRoot, type DoublePullRequest, type GraphHost } from './github-double-graph.js';
 import { overlay, sampleFromSchema } from './github-samples.js';
 
@@ -165,6 +165,29 @@ export class GitHubDouble implements GraphHost {
     return { status: 201, body: reply };
   }
 
+  get defaultBranch(): string {
+    return this.options.baseBranch ?? 'main';
+  }
+
+  /**
+   * A person merges PR `number` with "Create a merge commit" at `committedAt` (epoch seconds): a real two-parent merge
+   * on the base branch, the PR `MERGED` with `mergedAt`, and the commits it brought kept for associatedPullRequests.
+   */
+  async mergePull(number: number, committedAt = Math.floor(Date.now() / 1000)): Promise<string> {
+    const pr = this.pulls.find((p) => p.number === number && p.state === 'OPEN');
+    if (!pr) throw new Error(`no open pull request #${number}`);
+    const baseRef = `refs/heads/${pr.base}`;
+    const [base, head] = await Promise.all([this.git.revParse(baseRef), this.git.revParse(`refs/heads/${pr.head}`)]);
+    if (!base || !head) throw new Error(`#${number}: head or base branch is gone`);
+    const commitOids = (await this.git.commitsBetween(base, head)).map((c) => c.oid);
+    const merge = await this.git.mergeCommit(base, head, `Merge pull request #${number} from ${this.owner}/${pr.head}`, committedAt);
+    if (!merge) throw new Error(`#${number} does not merge cleanly`);
+    if (!(await this.git.compareAndSwap(baseRef, merge, base))) throw new Error(`merge of #${number} raced`);
+    Object.assign(pr, { state: 'MERGED', mergedAt: new Date(committedAt * 1000).toISOString().replace('.000Z', 'Z'), mergeCommit: merge, commitOids });
+    await this.syncPulls();
+    return merge;
+  }
+
   get nameWithOwner(): string {
     return `${this.owner}/${this.name}`;
   }
@@ -193,6 +216,20 @@ export class GitHubDouble implements GraphHost {
     const head = await this.git.revParse(ref);
     const oid = await this.git.commitFiles(head, Object.entries(files).map(([path, text]) => ({ path, text })), message, { author: who, committer: who });
     if (!(await this.git.compareAndSwap(ref, oid, head ?? ZERO_OID))) throw new Error(`push to ${branch} raced`);
+    await this.syncPulls();
+    return oid;
+  }
+
+  /**
+   * A commit on `branch` as history fixtures need it: chosen dates (`committedAt`, `authoredAt`, epoch seconds), a
+   * merge (`merge: [otherHead]`), a deletion (`text: undefined`) or raw bytes. Creates the branch from `from` if new.
+   */
+  async commitAt(branch: string, files: Record<string, string | Buffer | undefined>, message: string, options: CommitOptions & { from?: string } = {}): Promise<string> {
+    const ref = `refs/heads/${branch}`;
+    const head = await this.git.revParse(ref);
+    const who = { name: 'Rita Reviewer', email: 'rita@example.com' };
+    const oid = await this.git.commitFiles(head ?? options.from, Object.entries(files).map(([path, text]) => ({ path, text })), message, { author: who, committer: who, ...options });
+    if (!(await this.git.compareAndSwap(ref, oid, head ?? ZERO_OID))) throw new Error(`commit to ${branch} raced`);
     await this.syncPulls();
     return oid;
   }

@@ -18,6 +18,7 @@ import { checkTargetPath, gitLabPushOptions, parseMergeRequest, pushArgs, type P
 import { backoffDelay, nextRetry, type RetryState } from './backoff.js';
 import { classifyGitFailure, GitCommandError, gitDetail, gitFailureMessage, pushRejection, refConflict, RETRYABLE } from './failure.js';
 import { redact } from '../../runtime/secrets.js';
+import { readGitHistory } from './history.js';
 import { parseRemote } from './remote.js';
 import { createGitSession, DEFAULT_IDENTITY, type GitIdentity, type GitSession } from './session.js';
 import { cloneSparse, commitTargets, fetchRemoteBranch, readTarget, refreshBase, writeTarget } from './workspace.js';
@@ -55,7 +56,7 @@ interface Context {
 }
 
 export function createGitBackend(options: GitBackendOptions): GitOpsBackend {
-  return { promote: (request) => promoteWithGit(options, request) };
+  return { promote: (request) => promoteWithGit(options, request), history: (query) => readGitHistory(options, query) };
 }
 
 async function promoteWithGit(options: GitBackendOptions, request: PromotionRequest): Promise<PromotionResult> {

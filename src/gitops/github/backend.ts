@@ -1,11 +1,12 @@
 // GitHubBackend: a promotion is one read query, then at most a branch write (signed createCommitOnBranch), one PR call
 // and one options call. The PR branch never points at base; someone else's commits on it are never overwritten
 // (unless force-update); a PR a person closed is not reopened for the same change. Races are re-read and re-applied.
-import { decodeUtf8 } from '../../runtime/utf8.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { GitHubClient } from '../octokit.js';
 import type { ChangedFile, GitOpsBackend, PromotionRequest, PromotionResult } from '../types.js';
 import { createApi, RecoverableError } from './api.js';
+import { readBlobText } from './blob.js';
+import { readHistory } from './history.js';
 import { applyOptions, missingOptions } from './options.js';
 import { blockedMarker, madeByRun, proposalKey, proposalMarker } from './ownership.js';
 import { applyEdits, decidePullRequest, parseRead, type OpenPullRequest, type RepoState } from './plan.js';
@@ -38,12 +39,7 @@ function readPlan(ctx: Ctx, withBranch: boolean): ReadPlan {
  */
 async function readFull(ctx: Ctx, state: RepoState): Promise<void> {
   for (const b of state.truncated) {
-    const blob = await ctx.api.rest<{ content: string; encoding: string }>(
-      'GET /repos/{owner}/{repo}/git/blobs/{file_sha}',
-      { owner: ctx.t.owner, repo: ctx.t.repo, file_sha: b.oid },
-      { step: 'read-blob', repository: ctx.t.repository },
-    );
-    const text = blob.encoding === 'base64' ? decodeUtf8(Buffer.from(blob.content, 'base64'), b.path) : blob.content;
+    const text = await readBlobText(ctx.api, ctx.t, b.oid, b.path);
     (b.side === 'base' ? state.baseTexts : state.branchTexts).set(b.path, text);
   }
 }
@@ -180,5 +176,7 @@ export function createGitHubBackend(options: GitHubBackendOptions): GitOpsBacken
       const ctx: Ctx = { api: createApi(options.octokit), t, request, logger: options.logger, runId: newRunId() };
       return request.mode === 'direct' ? promoteDirect(ctx, policy) : promotePullRequest(ctx, policy);
     },
+    // Each call counts its own GitHub calls (`calls` on the returned list feeds the benchmark).
+    history: (query) => readHistory(createApi(options.octokit), t, query),
   };
 }

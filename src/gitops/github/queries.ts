@@ -143,3 +143,41 @@ export function buildOptionsMutation(inputs: OptionsInputs): ReadQuery | undefin
   const variables = Object.fromEntries(used.map(([key]) => [key, inputs[key]]));
   return { query: `mutation DigestpinPullRequestOptions(${decl}) {\n${body}\n}`, variables };
 }
+
+/** GitHub's most for `first` on any connection (GraphQL resource limits): more entries take more pages. */
+export const HISTORY_PAGE_MAX = 100;
+
+export interface HistoryPlan {
+  owner: string;
+  name: string;
+  baseBranch: string;
+  path: string;
+  first: number;
+  /** Later pages: the head commit the first page read (so a moving base can't shift the pages) and the cursor. */
+  page?: { head: string; after: string };
+}
+
+/** PRs that brought each commit: a "Create a merge commit" merge keeps the branch commit's own (earlier) date. */
+export const ASSOCIATED_PRS = 5;
+const HISTORY_FIELDS = `oid history(path: $path, first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { oid committedDate file(path: $path) { object ${BLOB} } associatedPullRequests(first: ${ASSOCIATED_PRS}) { nodes { mergedAt baseRefName } } } }`;
+
+/**
+ * The commits of the base branch that changed `path`, newest first, each with its committer date and the file's
+ * text at that commit: one query per page of up to 100, however many commits the history holds.
+ */
+export function buildHistoryQuery(plan: HistoryPlan): ReadQuery {
+  const vars: Record<string, unknown> = { owner: plan.owner, name: plan.name, path: plan.path, first: plan.first, after: plan.page?.after ?? null };
+  const decl = ['$owner: String!', '$name: String!', '$path: String!', '$first: Int!', '$after: String'];
+  let start: string;
+  if (plan.page) {
+    vars.head = plan.page.head;
+    decl.push('$head: GitObjectID!');
+    start = `head: object(oid: $head) { ... on Commit { ${HISTORY_FIELDS} } }`;
+  } else {
+    vars.baseRef = `refs/heads/${plan.baseBranch}`;
+    decl.push('$baseRef: String!');
+    start = `base: ref(qualifiedName: $baseRef) { target { ... on Commit { ${HISTORY_FIELDS} } } }`;
+  }
+  const query = `query DigestpinHistory(${decl.join(', ')}) {\n  repository(owner: $owner, name: $name) {\n    nameWithOwner\n    ${start}\n  }\n}`;
+  return { query, variables: vars };
+}
