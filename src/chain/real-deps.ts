@@ -11,9 +11,8 @@ import { createBackend } from '../gitops/select.js';
 import type { GitOpsBackend } from '../gitops/types.js';
 import { runWithRealDeps } from '../promote/real-deps.js';
 import type { ChainInputs } from '../inputs.js';
-import type { ChainDeps, HistoryQuery, PinHistoryEntry } from './types.js';
+import type { ChainDeps } from './types.js';
 
-type WithHistory = GitOpsBackend & { history?(query: HistoryQuery): Promise<PinHistoryEntry[]> };
 
 /** Real deps, and a cleanup for the scratch folder the backend's clone lives in. */
 export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?: (name: string, value: string) => void): Promise<{ deps: ChainDeps; close(): Promise<void> }> {
@@ -28,15 +27,15 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
     logger,
   };
   const client = createRegistryClient(registryOptions);
-  let backend: Promise<WithHistory> | undefined;
-  const gitops = () => (backend ??= createBackend({ repository: base.gitops.repository, token: base.gitops.token, apiUrl: base.gitops.apiUrl, tempDir: scratch, logger }) as Promise<WithHistory>);
+  let backend: Promise<GitOpsBackend> | undefined;
+  const gitops = () => (backend ??= createBackend({ repository: base.gitops.repository, token: base.gitops.token, apiUrl: base.gitops.apiUrl, tempDir: scratch, logger }));
   const deps: ChainDeps = {
     logger,
     readFile: (path) => readFile(path, 'utf8'),
     now: () => new Date(),
     history: async (query) => {
       const b = await gitops();
-      if (!b.history) throw new DigestpinError('the GitOps backend reads no history yet, so soak and rollback are unknown');
+      if (!b.history) throw new DigestpinError('this GitOps backend reads no history, so soak and rollback are unknown');
       return b.history(query);
     },
     present: async (ref) => {

@@ -6,23 +6,11 @@ import type { ImageReference } from '../registry/types.js';
 import type { DigestpinRequest } from '../request.js';
 import type { PipelineResult } from '../promote/pipeline.js';
 
-/** One commit that changed a file, newest first (helper "history": GitOpsBackend.history). */
-export interface PinHistoryEntry {
-  oid: string;
-  /** ISO 8601. */
-  committedAt: string;
-  /** The file at that commit; undefined when the commit removed it. */
-  text?: string;
-}
+/** One commit that changed a file, newest first, as the GitOps backends read it (GitOpsBackend.history). */
+export type { HistoryQuery, PinHistoryEntry } from '../gitops/types.js';
+import type { HistoryQuery, PinHistoryEntry } from '../gitops/types.js';
 
-export interface HistoryQuery {
-  repository: string;
-  baseBranch: string;
-  path: string;
-  limit: number;
-}
-
-/** Argo CD's answer for one Application (helper "reach": src/argocd/health.ts). */
+/** Argo CD's answer for one Application (src/argocd/health.ts). */
 export interface HealthAnswer {
   sync: string;
   health: string;

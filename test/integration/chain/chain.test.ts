@@ -197,10 +197,11 @@ describe('the promotion bot', () => {
     // No ARGOCD_TOKEN here: a health-gated promotion is held, and the table says why.
     expect(table.out).toMatch(/^web +staging → prod +sha256:\S+ +sha256:\S+ → sha256:\S+ +held: health: can't ask Argo CD about web-staging: no Argo CD token \(argocd-token input or ARGOCD_TOKEN\)$/m);
     expect(table.out).toMatch(/^0 due, 6 held$/m);
-    // The plain-git backend reads no history on this branch yet: the soak of staging is unknown, and said so.
+    // The plain-git backend reads the history: dev's web pin (the fixture's, long ago) has soaked, so it is due
+    // (staging was rolled back to 1.0 above); the clock here is the real one.
     const all = await cli(['--json']);
     const plan = (JSON.parse(all.out) as { plan: Array<{ service: string; to: string; status: string; reason: { text: string } | null }> }).plan;
-    expect(plan.find((p) => p.service === 'web' && p.to === 'staging')!.reason!.text).toBe('soak: the GitOps backend reads no history yet, so soak and rollback are unknown');
+    expect(plan.find((p) => p.service === 'web' && p.to === 'staging')).toMatchObject({ status: 'due', reason: null });
     expect(plan.find((p) => p.service === 'api' && p.to === 'staging')!.reason!.text).toBe('already pinned');
     const matrix = await cli(['--to', 'prod', '--matrix']);
     expect(JSON.parse(matrix.out)).toEqual({ include: [] });
@@ -214,9 +215,12 @@ describe('the promotion bot', () => {
     const code = await runCli(['promote', '--config', 'digestpin.yaml', '--repo', repo.path, '--from', 'dev', '--to', 'staging', '--service', 'web', '--service', 'api', '--json'], { stdout: (t) => out.push(t), logger, env: {}, cwd: checkout });
     expect(code, logger.lines.join('\n')).toBe(0);
     const json = JSON.parse(out.join('\n')) as { plan: Array<{ status: string; reason: { kind: string } }>; results: unknown[]; problems: string[] };
-    expect(json.plan.map((p) => [p.status, p.reason.kind])).toEqual([['held', 'history'], ['held', 'pinned']]);
-    expect(json).toMatchObject({ results: [], problems: [] });
-    expect(await repo.head()).toBe(head);
+    expect(json.plan.map((p) => [p.status, p.reason?.kind ?? null])).toEqual([['due', null], ['held', 'pinned']]);
+    expect(json).toMatchObject({ problems: [] });
+    expect(json.results).toHaveLength(1);
+    // web's soaked pin is promoted (one commit); the held api is not a failure and writes nothing.
+    expect(await repo.git(['rev-list', '--count', `${head}..main`])).toBe('1');
+    expect(await repo.git(['show', '--name-only', '--format=', 'main'])).toBe('envs/staging/web.yaml');
 
     const bad = memoryLogger();
     const refused = await runCli(['promote', '--config', 'digestpin.yaml', '--repo', repo.path, '--to', 'staging', '--group', 'frontend'], { stdout: () => undefined, logger: bad, env: {}, cwd: checkout });
