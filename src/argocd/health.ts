@@ -3,6 +3,7 @@
 import { DigestpinError } from '../runtime/errors.js';
 import { quoteServerText } from '../runtime/log-text.js';
 import { registerSecret } from '../runtime/secrets.js';
+import { BodyReadFailed, BodyTooLarge, describeReadFailure, readBounded } from '../runtime/bounded-body.js';
 
 export interface ApplicationHealthOptions {
   /** Argo CD's URL, e.g. `https://argocd.example.com` (a `--rootpath` prefix is kept). */
@@ -57,7 +58,7 @@ export async function applicationHealth(opts: ApplicationHealthOptions): Promise
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    throw new ArgoCdError(`${where}: could not be reached (${failureText(error, timeoutMs)})`, undefined, { cause: error });
+    throw new ArgoCdError(`${where}: could not be reached (${describeReadFailure(error, timeoutMs)})`, undefined, { cause: error });
   }
   const text = await readBody(response, where, timeoutMs);
   if (response.status !== 200) throw statusError(response, text, where);
@@ -90,40 +91,16 @@ function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-function failureText(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
-}
 
 /** The body as text, at most APPLICATION_MAX_BYTES; the request's deadline covers it. */
 async function readBody(response: Response, where: string, timeoutMs: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  const tooBig = () => new ArgoCdError(`${where}: the reply is larger than ${APPLICATION_MAX_BYTES} bytes; digestpin stopped reading`, response.status);
-  if (Number.isFinite(declared) && declared > APPLICATION_MAX_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooBig();
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > APPLICATION_MAX_BYTES) {
-        await reader.cancel().catch(() => undefined);
-        throw tooBig();
-      }
-      chunks.push(value);
-    }
+    return Buffer.from(await readBounded(response, APPLICATION_MAX_BYTES)).toString('utf8');
   } catch (error) {
-    if (error instanceof ArgoCdError) throw error;
-    throw new ArgoCdError(`${where}: reading the reply failed after ${size} bytes (${failureText(error, timeoutMs)})`, response.status, { cause: error });
+    if (error instanceof BodyTooLarge) throw new ArgoCdError(`${where}: the reply is larger than ${APPLICATION_MAX_BYTES} bytes; digestpin stopped reading`, response.status);
+    if (!(error instanceof BodyReadFailed)) throw error;
+    throw new ArgoCdError(`${where}: reading the reply failed after ${error.bytes} bytes (${describeReadFailure(error.cause, timeoutMs)})`, response.status, { cause: error.cause });
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Argo CD answers errors as runtimeError JSON: `{ error, code, message }`. */

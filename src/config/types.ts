@@ -18,20 +18,9 @@ export interface HealthGate {
   application: string;
 }
 
-/** Issue 12's policy, as the verify step consumes it. */
-export interface VerifyPolicy {
-  require: RawVerify['require'];
-  /** PEM text or a path, as written (paths are relative to the config file's folder). */
-  keys: string[];
-  predicateType?: string;
-  builderId?: string;
-  sourceRepository?: string;
-  /** Keyless (issue 12): a trusted_root.json path and the identity policy. */
-  trustedRoot?: string;
-  certificateIdentity?: string;
-  certificateIdentityRegexp?: string;
-  certificateOidcIssuer?: string;
-}
+/** Issue 12's policy, as the verify step consumes it (one definition, in verify/). */
+import type { VerifyPolicy } from '../verify/types.js';
+export type { VerifyPolicy };
 
 export interface TargetConfig {
   /** Relative to the config file's folder (the GitOps repository root), without a leading './'. */

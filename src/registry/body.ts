@@ -2,6 +2,9 @@
 // middle of one or drop the connection; each read stops at a size cap or the request's deadline and fails with
 // one line naming the registry, the request and what happened. Bodies not needed are cancelled, never drained.
 import { RegistryError } from '../runtime/errors.js';
+import { BodyReadFailed, BodyTooLarge, describeReadFailure, readBounded } from '../runtime/bounded-body.js';
+
+export { describeReadFailure } from '../runtime/bounded-body.js';
 
 const MiB = 1024 * 1024;
 
@@ -30,49 +33,22 @@ function infoOf(response: Response): RequestInfo {
   return infos.get(response) ?? { request: `request to ${response.url || 'the registry'}`, host: 'the registry', timeoutMs: 0 };
 }
 
-/** Why a body read failed, in words: timeout, connection reset, or the error's own name. */
-export function describeReadFailure(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const code = e?.code ?? e?.cause?.code;
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || e?.message === 'terminated') return 'the connection was reset';
-  return code ?? e?.cause?.message ?? e?.message ?? String(error);
-}
-
 /**
  * Reads the whole body, at most `cap` bytes. `what` names the body in errors (`manifest`, `config blob`,
  * `token reply`). A Content-Length above the cap fails before anything is read.
  */
 export async function readCapped(response: Response, cap: number, image: string, what: string): Promise<Uint8Array> {
   const info = infoOf(response);
-  const tooBig = () =>
-    new RegistryError(`${image}: ${info.host} sent a ${what} larger than the ${cap}-byte limit (${info.request}); digestpin stopped reading`, image);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > cap) {
-    await discardBody(response);
-    throw tooBig();
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > cap) {
-        await reader.cancel().catch(() => undefined);
-        throw tooBig();
-      }
-      chunks.push(value);
-    }
+    return await readBounded(response, cap);
   } catch (error) {
-    if (error instanceof RegistryError) throw error;
-    const why = describeReadFailure(error, info.timeoutMs);
-    throw new RegistryError(`${image}: reading the ${what} from ${info.host} failed after ${size} bytes (${info.request}): ${why}`, image, undefined, { cause: error });
+    if (error instanceof BodyTooLarge) {
+      throw new RegistryError(`${image}: ${info.host} sent a ${what} larger than the ${cap}-byte limit (${info.request}); digestpin stopped reading`, image);
+    }
+    if (!(error instanceof BodyReadFailed)) throw error;
+    const why = describeReadFailure(error.cause, info.timeoutMs);
+    throw new RegistryError(`${image}: reading the ${what} from ${info.host} failed after ${error.bytes} bytes (${info.request}): ${why}`, image, undefined, { cause: error.cause });
   }
-  return Buffer.concat(chunks);
 }
 
 /** Up to BODY_LIMITS.errorText of an error body, as text; '' when it can't be read. Never throws. */
