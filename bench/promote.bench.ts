@@ -10,8 +10,7 @@ import { dirname, join } from 'node:path';
 import { GitHubDouble } from '../test/support/github-double.js';
 import { backendFor } from '../test/support/github-fixtures.js';
 import { pushImage, startRegistry, type RegistryServer } from '../test/support/registry-server.js';
-import { createRegistryClient } from '../src/registry/index.js';
-import { RegistryError } from '../src/runtime/errors.js';
+import { createRegistryClient, servesDigest } from '../src/registry/index.js';
 import { memoryLogger } from '../src/runtime/logger.js';
 import { runPipeline, type PipelineDeps } from '../src/promote/pipeline.js';
 import { readChainInputs } from '../src/inputs.js';
@@ -65,15 +64,7 @@ async function measure(n: number, registry: RegistryServer, digest: string): Pro
       logger,
       now: () => new Date(),
       readFile: (p) => readFile(p, 'utf8'),
-      present: async (ref) => {
-        try {
-          await client.verify({ registry: ref.registry, repository: ref.repository }, ref.digest, { waitForPush: false });
-          return true;
-        } catch (error) {
-          if (error instanceof RegistryError && error.status === 404) return false;
-          throw error;
-        }
-      },
+      present: (ref) => servesDigest(client, ref),
       runPipeline: (request) => runPipeline(request, pipelineDeps),
     };
     const env = { INPUT_CONFIG: 'digestpin.yaml', 'INPUT_GITOPS-REPOSITORY': `${double.owner}/${double.name}`, 'INPUT_GITOPS-TOKEN': 'bench-token', GITHUB_WORKSPACE: checkout, RUNNER_TEMP: join(checkout, '.tmp') };

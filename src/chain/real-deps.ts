@@ -3,9 +3,9 @@
 // pipeline with its own real dependencies.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DigestpinError, RegistryError } from '../runtime/errors.js';
+import { DigestpinError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
-import { copyImage, createRegistryClient } from '../registry/index.js';
+import { copyImage, createRegistryClient, servesDigest } from '../registry/index.js';
 import { applicationHealth } from '../argocd/health.js';
 import { createBackend } from '../gitops/select.js';
 import type { GitOpsBackend } from '../gitops/types.js';
@@ -38,15 +38,7 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
       if (!b.history) throw new DigestpinError('this GitOps backend reads no history, so soak and rollback are unknown');
       return b.history(query);
     },
-    present: async (ref) => {
-      try {
-        await client.verify({ registry: ref.registry, repository: ref.repository }, ref.digest, { waitForPush: false });
-        return true;
-      } catch (error) {
-        if (error instanceof RegistryError && error.status === 404) return false;
-        throw error;
-      }
-    },
+    present: (ref) => servesDigest(client, ref),
     runPipeline: (request) => runWithRealDeps(request, logger, output),
     // No token: a health gate holds (it can't be shown to pass), which the plan says.
     health: inputs.argocdToken ? (q) => applicationHealth({ ...q, token: inputs.argocdToken! }) : undefined,

@@ -10,7 +10,7 @@ export type {
 } from './types.js';
 export { apiHost, formatReference, isLoopback, isValidDigest, isValidDomain, isValidRepositoryPath, isValidTag, parseAliases, parseReference, repositoryName, DOCKER_HUB } from './reference.js';
 export { createRegistryClient, reachedRegistry } from './client.js';
-export { checkPushPullAgreement, disagreementMessage, type PushPullCheck } from './pull-side.js';
+export { checkPushPullAgreement, disagreementMessage, servesDigest, type PushPullCheck } from './pull-side.js';
 export { MEDIA_TYPES, MANIFEST_ACCEPT, isPlatformString } from './manifest.js';
 export { defaultDockerConfigPath, loadDockerConfig, parseDockerConfig } from './docker-config.js';
 export { parseChallenges, realmMayReceiveCredentials, type Challenge } from './auth.js';

@@ -67,3 +67,14 @@ export async function checkPushPullAgreement(
     return { agree: false, push: pushed, message: disagreementMessage(push, pull, digest, aliases) };
   }
 }
+
+/** Does `ref`'s registry serve `ref.digest`? False on a 404; any other failure is thrown, never taken for "no". */
+export async function servesDigest(client: RegistryClient, ref: ImageReference & { digest: string }): Promise<boolean> {
+  try {
+    await client.verify({ registry: ref.registry, repository: ref.repository }, ref.digest, { waitForPush: false });
+    return true;
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) return false;
+    throw error;
+  }
+}

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChainInputs } from '../../../src/inputs.js';
 import { runChain } from '../../../src/chain/run.js';
 import { problems } from '../../../src/chain/outcome-text.js';
-import { createRegistryClient } from '../../../src/registry/index.js';
-import { RegistryError } from '../../../src/runtime/errors.js';
+import { createRegistryClient, servesDigest } from '../../../src/registry/index.js';
 import { memoryLogger } from '../../../src/runtime/logger.js';
 import { runPipeline, type PipelineDeps } from '../../../src/promote/pipeline.js';
 import type { ChainDeps } from '../../../src/chain/types.js';
@@ -39,15 +38,7 @@ function deps(): ChainDeps {
     logger,
     now: () => new Date(),
     readFile: (p) => readFile(p, 'utf8'),
-    present: async (ref) => {
-      try {
-        await client.verify({ registry: ref.registry, repository: ref.repository }, ref.digest, { waitForPush: false });
-        return true;
-      } catch (error) {
-        if (error instanceof RegistryError && error.status === 404) return false;
-        throw error;
-      }
-    },
+    present: (ref) => servesDigest(client, ref),
     runPipeline: (request) => runPipeline(request, pipeline),
   };
 }
