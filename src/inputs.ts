@@ -281,6 +281,8 @@ export function readChainInputs(env: Env): ChainInputs | undefined {
   const to = optional(env, 'environment');
   const from = optional(env, 'from-environment');
   if (raw && (!to || !optional(env, 'service'))) throw new InputError('rollback', 'needs environment and service: the target to roll back');
+  // A plan writes nothing; a rollback writes. A preview of a rollback is a dry run of it.
+  if (raw && getBoolean(env, 'plan')) throw new InputError('plan', 'is not used with rollback: a plan writes nothing; use dry-run: true to preview the rollback');
   const argocdToken = optional(env, 'argocd-token');
   registerSecret(argocdToken);
   // The base request: readInputs' own checks, with the chain's stand-ins for what each promotion sets itself.

@@ -20,6 +20,8 @@ export function reasonText(reason: HoldReason): string {
       return `health: ${reason.application} is ${reason.sync}/${reason.health}${reason.running ? '' : ', not running this digest'}`;
     case 'unverified':
       return `unverified: the digest is not at ${reason.registry} (pinned from ${reason.source}); set copy: true or push it there`;
+    case 'group':
+      return `group ${reason.group} moves together: ${reason.member} is held (${reason.memberReason})`;
   }
 }
 

@@ -26,6 +26,7 @@ describe('readChainInputs', () => {
     [{ INPUT_ALL: 'true', 'INPUT_IMAGE-REF': 'r/x:1' }, "input 'image-ref': is not used with services, group, all, auto, rollback or plan"],
     [{ INPUT_ROLLBACK: 'two', INPUT_ENVIRONMENT: 'prod', INPUT_SERVICE: 'web' }, "input 'rollback': 'two' is not a number of steps back; use 1 for the digest before the current one"],
     [{ INPUT_ROLLBACK: '1', INPUT_ENVIRONMENT: 'prod' }, "input 'rollback': needs environment and service: the target to roll back"],
+    [{ INPUT_ROLLBACK: '1', INPUT_ENVIRONMENT: 'prod', INPUT_SERVICE: 'web', INPUT_PLAN: 'true' }, "input 'plan': is not used with rollback: a plan writes nothing; use dry-run: true to preview the rollback"],
     [{ INPUT_SERVICES: 'web,bad name' }, "input 'services': 'bad name' is not a service name"],
   ])('%o is one line naming the input', (extra, message) => {
     expect(() => readChainInputs({ ...base, ...extra })).toThrow(message);

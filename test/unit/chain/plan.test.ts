@@ -95,6 +95,18 @@ describe('planChain', () => {
     expect(old[0]).toMatchObject({ status: 'due', source: { digest: D(2) }, target: { digest: D(1) }, pullRegistry: 'dev.reg:5000' });
   });
 
+  it("holds a group's due member while another member is still soaking, so the group ships as one PR", async () => {
+    const files = { 'dev/b.yaml': values(D(2)), 'staging/b.yaml': values(D(1)), 'dev/c.yaml': values(D(3)), 'staging/c.yaml': values(D(1)) };
+    const soaked = (digest: string, agoMs: number) => [{ oid: `x${agoMs}`, committedAt: at(agoMs), text: values(digest) }];
+    const history = { 'dev/b.yaml': soaked(D(2), 2 * hour), 'dev/c.yaml': soaked(D(3), 10 * 60_000) };
+    const plan = await planChain(ctx, deps(files, { history }).deps, { to: 'staging', group: 'pair' });
+    expect(byKey(plan)).toEqual({ 'b:staging': 'group', 'c:staging': 'soak' });
+    expect(planTable(plan)).toMatch(/held: group pair moves together: c is held \(soak: 50m left/);
+    // Once both have soaked, both are due together.
+    const later = await planChain(ctx, deps(files, { history: { ...history, 'dev/c.yaml': soaked(D(3), 2 * hour) } }).deps, { to: 'staging', group: 'pair' });
+    expect(byKey(later)).toEqual({ 'b:staging': 'due', 'c:staging': 'due' });
+  });
+
   it('holds on health until Argo CD runs the digest Synced and Healthy', async () => {
     const files = { 'staging/a.yaml': values(D(2)), 'prod/a.yaml': values(D(1), 'v1', 'prod.reg:5000') };
     const running = (sync: string, health: string, digest = D(2)) => ({ 'a-staging': { sync, health, images: [`dev.reg:5000/ameide/svc:v1@${digest}`] } });
