@@ -20,6 +20,8 @@ export interface Facts {
   health?: { application: string; answer?: HealthAnswer; error?: string };
   /** Does the target's pull registry serve the digest? Undefined when not asked. */
   present?: boolean;
+  /** Why the target's pull registry could not be asked. */
+  presentProblem?: string;
 }
 
 /** The host a target pulls from: its `pull-registry`, else the host the source pins. */
@@ -61,6 +63,7 @@ export function decide(facts: Facts, target: EnvironmentConfig, now: Date): Prom
   }
   const health = healthHold(facts, source.repository, source.digest);
   if (health) return held(health);
+  if (facts.presentProblem) return held({ kind: 'unverified', registry: pullRegistry, source: source.repository.split('/')[0] ?? '', error: facts.presentProblem });
   if (facts.present === false) {
     if (target.copy) return { ...base, status: 'due', copy: true };
     return held({ kind: 'unverified', registry: pullRegistry, source: source.repository.split('/')[0] ?? '' });

@@ -85,6 +85,11 @@ export async function gather(ctx: GatherContext, deps: ChainDeps, c: Candidate):
   if (target.soakMs !== undefined) facts.soak = await soakFacts(ctx, deps, c, source);
   if (target.health) facts.health = await healthFacts(deps, target, c);
   const [, ...path] = source.repository.split('/');
-  facts.present = await deps.present({ registry: pullRegistryOf(target, source), repository: path.join('/'), digest: source.digest });
+  try {
+    facts.present = await deps.present({ registry: pullRegistryOf(target, source), repository: path.join('/'), digest: source.digest });
+  } catch (error) {
+    // A registry that can't be asked (401, down) holds this promotion with the reason; the rest of the plan goes on.
+    facts.presentProblem = oneLine(error);
+  }
   return facts;
 }

@@ -20,13 +20,16 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
   await mkdir(base.run.tempDir, { recursive: true });
   const scratch = await mkdtemp(join(base.run.tempDir, 'digestpin-chain-'));
   const creds = base.registry.credentials;
-  const registryOptions = {
-    credentials: creds ? Object.fromEntries([base.registry.push, base.registry.pull].filter((h): h is string => Boolean(h)).map((h) => [h, creds])) : undefined,
+  // The registry inputs' credentials go to the input hosts and to the registry each call names: an environment's
+  // pull-registry comes from the config, which the GitOps repository's reviewers own (as the pipeline does).
+  const registryOptions = (...hosts: string[]) => ({
+    credentials: creds ? Object.fromEntries([base.registry.push, base.registry.pull, ...hosts].filter((h): h is string => Boolean(h)).map((h) => [h, creds])) : undefined,
     aliases: base.registry.aliases,
     insecureRegistries: base.registry.insecure,
     logger,
-  };
-  const client = createRegistryClient(registryOptions);
+  });
+  const clients = new Map<string, ReturnType<typeof createRegistryClient>>();
+  const clientFor = (host: string) => clients.get(host) ?? clients.set(host, createRegistryClient(registryOptions(host))).get(host)!;
   let backend: Promise<GitOpsBackend> | undefined;
   const gitops = () => (backend ??= createBackend({ repository: base.gitops.repository, token: base.gitops.token, apiUrl: base.gitops.apiUrl, tempDir: scratch, logger }));
   const deps: ChainDeps = {
@@ -38,11 +41,11 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
       if (!b.history) throw new DigestpinError('this GitOps backend reads no history, so soak and rollback are unknown');
       return b.history(query);
     },
-    present: (ref) => servesDigest(client, ref),
+    present: (ref) => servesDigest(clientFor(ref.registry), ref),
     runPipeline: (request) => runWithRealDeps(request, logger, output),
     // No token: a health gate holds (it can't be shown to pass), which the plan says.
     health: inputs.argocdToken ? (q) => applicationHealth({ ...q, token: inputs.argocdToken! }) : undefined,
-    copy: (from, to) => copyImage(registryOptions, from, to, { logger }),
+    copy: (from, to) => copyImage(registryOptions(from.registry, to.registry), from, to, { logger }),
   };
   return { deps, close: () => rm(scratch, { recursive: true, force: true }) };
 }

@@ -19,6 +19,7 @@ export function reasonText(reason: HoldReason): string {
       if (reason.error) return `health: can't ask Argo CD about ${reason.application}: ${reason.error}`;
       return `health: ${reason.application} is ${reason.sync}/${reason.health}${reason.running ? '' : ', not running this digest'}`;
     case 'unverified':
+      if (reason.error) return `unverified: can't ask ${reason.registry} for the digest: ${reason.error}`;
       return `unverified: the digest is not at ${reason.registry} (pinned from ${reason.source}); set copy: true or push it there`;
     case 'group':
       return `group ${reason.group} moves together: ${reason.member} is held (${reason.memberReason})`;

@@ -41,7 +41,7 @@ export type HoldReason =
   | { kind: 'soak'; soakedMs: number; requiredMs: number; since?: string }
   | { kind: 'history'; detail: string }
   | { kind: 'health'; application: string; sync: string; health: string; running: boolean; error?: string }
-  | { kind: 'unverified'; registry: string; source: string }
+  | { kind: 'unverified'; registry: string; source: string; error?: string }
   /** A group moves together: a member is held while another member is held (not merely already pinned). */
   | { kind: 'group'; group: string; member: string; memberReason: string };
 

@@ -34,7 +34,7 @@ groups:
 const loaded = { path: '/repo/digestpin.yaml', name: 'digestpin.yaml', config: parseConfig(CONFIG, 'digestpin.yaml') };
 const NOW = new Date('2026-12-01T12:00:00Z');
 
-function deps(files: Record<string, string>, extra: { history?: Record<string, PinHistoryEntry[]>; health?: Record<string, HealthAnswer>; missing?: string[] } = {}) {
+function deps(files: Record<string, string>, extra: { history?: Record<string, PinHistoryEntry[]>; health?: Record<string, HealthAnswer>; missing?: string[]; refusing?: string } = {}) {
   const asked: string[] = [];
   const d: ChainDeps = {
     logger: memoryLogger(),
@@ -56,6 +56,7 @@ function deps(files: Record<string, string>, extra: { history?: Record<string, P
     },
     present: async (ref) => {
       asked.push(`present ${ref.registry}/${ref.repository}@${ref.digest.slice(0, 15)}`);
+      if (extra.refusing && ref.repository.endsWith(extra.refusing)) throw new Error(`${ref.registry}/${ref.repository}: the registry answered 401 (check registry-username)`);
       return !(extra.missing ?? []).includes(`${ref.registry}@${ref.digest}`);
     },
     runPipeline: async () => {
@@ -105,6 +106,16 @@ describe('planChain', () => {
     // Once both have soaked, both are due together.
     const later = await planChain(ctx, deps(files, { history: { ...history, 'dev/c.yaml': soaked(D(3), 2 * hour) } }).deps, { to: 'staging', group: 'pair' });
     expect(byKey(later)).toEqual({ 'b:staging': 'due', 'c:staging': 'due' });
+  });
+
+  it('holds a promotion whose target registry refuses the question, and plans the others', async () => {
+    // b's image lives in another repository, which the registry refuses to answer about.
+    const other = values(D(3)).replace('ameide/svc', 'ameide/other');
+    const files = { 'dev/a.yaml': values(D(2)), 'staging/a.yaml': values(D(1)), 'dev/b.yaml': other, 'staging/b.yaml': values(D(1)) };
+    const history = { 'dev/a.yaml': [{ oid: 'a', committedAt: at(2 * hour), text: values(D(2)) }], 'dev/b.yaml': [{ oid: 'b', committedAt: at(2 * hour), text: other }] };
+    const plan = await planChain(ctx, deps(files, { history, refusing: 'ameide/other' }).deps, { to: 'staging', services: ['a', 'b'] });
+    expect(byKey(plan)).toEqual({ 'a:staging': 'due', 'b:staging': 'unverified' });
+    expect(planTable(plan)).toMatch(/held: unverified: can't ask dev\.reg:5000 for the digest: dev\.reg:5000\/ameide\/other: the registry answered 401/);
   });
 
   it('holds on health until Argo CD runs the digest Synced and Healthy', async () => {
