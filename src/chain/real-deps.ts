@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DigestpinError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
-import { copyImage, createRegistryClient, servesDigest } from '../registry/index.js';
+import { copyImage, copySignatureTags, createRegistryClient, servesDigest } from '../registry/index.js';
 import { applicationHealth } from '../argocd/health.js';
 import { createBackend } from '../gitops/select.js';
 import type { GitOpsBackend } from '../gitops/types.js';
@@ -45,7 +45,14 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
     runPipeline: (request) => runWithRealDeps(request, logger, output),
     // No token: a health gate holds (it can't be shown to pass), which the plan says.
     health: inputs.argocdToken ? (q) => applicationHealth({ ...q, token: inputs.argocdToken! }) : undefined,
-    copy: (from, to) => copyImage(registryOptions(from.registry, to.registry), from, to, { logger }),
+    copy: async (from, to) => {
+      const options = registryOptions(from.registry, to.registry);
+      const copied = await copyImage(options, from, to, { logger });
+      // Signatures and attestations go along, so the target's verify policy can hold there.
+      const tags = await copySignatureTags(options, from, to, { logger });
+      if (tags.length) logger.info(`copied ${tags.join(', ')} beside it`);
+      return copied;
+    },
   };
   return { deps, close: () => rm(scratch, { recursive: true, force: true }) };
 }

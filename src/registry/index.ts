@@ -15,3 +15,4 @@ export { MEDIA_TYPES, MANIFEST_ACCEPT, isPlatformString } from './manifest.js';
 export { defaultDockerConfigPath, loadDockerConfig, parseDockerConfig } from './docker-config.js';
 export { parseChallenges, realmMayReceiveCredentials, type Challenge } from './auth.js';
 export { copyImage, type CopyOptions, type CopyResult } from './copy.js';
+export { copySignatureTags } from './copy-signatures.js';
