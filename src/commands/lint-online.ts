@@ -148,17 +148,18 @@ export async function loadConfigForLint(io: CliIO, path: string) {
 }
 
 /** The client for the check: the same credentials, aliases and insecure hosts as `digestpin resolve`. */
-export function onlineClient(io: CliIO, values: { alias?: string[]; 'insecure-registry'?: string[] }, pins: OnlinePin[]): RegistryClient {
+type OnlineValues = { alias?: string[]; 'insecure-registry'?: string[]; 'credentials-for'?: string[] };
+
+/**
+ * DIGESTPIN_REGISTRY_USERNAME/PASSWORD go only to registries the user named: `--credentials-for HOST` and the
+ * config's `pull-registry` hosts. A host that merely appears in a linted file (a pull request can add one) gets
+ * none, so a lint of untrusted changes can't hand the credentials to a registry of the author's choosing.
+ */
+export function onlineClient(io: CliIO, values: OnlineValues, pins: OnlinePin[]): RegistryClient {
   const aliases = parseAliases(values.alias ?? [], '--alias');
   const hosts = new Set<string>();
-  for (const pin of pins) {
-    try {
-      const registry = checkedReference(pin).registry;
-      hosts.add(registry).add(reachedRegistry(registry, aliases));
-    } catch {
-      // Reported by the check itself.
-    }
-  }
+  const named = [...(values['credentials-for'] ?? []), ...pins.flatMap((p) => (p.pullRegistry ? [p.pullRegistry] : []))];
+  for (const host of named) hosts.add(host.toLowerCase()).add(reachedRegistry(host.toLowerCase(), aliases));
   return createRegistryClient({
     aliases,
     insecureRegistries: values['insecure-registry'] ?? [],
@@ -182,7 +183,7 @@ function envCredentials(env: NodeJS.ProcessEnv, hosts: string[]): Record<string,
 }
 
 /** Config targets are read as pinning reads them; any other file's pins are found by their shape. */
-export async function checkOnline(io: CliIO, values: { alias?: string[]; 'insecure-registry'?: string[] }, texts: Map<string, string>, configured?: { pins: OnlinePin[]; shownFiles: string[] }): Promise<OnlineReport> {
+export async function checkOnline(io: CliIO, values: OnlineValues, texts: Map<string, string>, configured?: { pins: OnlinePin[]; shownFiles: string[] }): Promise<OnlineReport> {
   const covered = new Set(configured?.shownFiles ?? []);
   const pins: OnlinePin[] = [...(configured?.pins ?? [])];
   for (const [shown, text] of texts) if (!covered.has(shown)) pins.push(...findPinnedDigests(text, shown));

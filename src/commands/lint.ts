@@ -30,10 +30,13 @@ image blocks that pin only a tag.
                   and an environment's pull-registry is where its digests are checked
   --alias CLUSTER=HOST      reach registry CLUSTER at HOST; repeatable (with --online)
   --insecure-registry HOST  reach HOST over plain http (loopback hosts always are); repeatable (with --online)
+  --credentials-for HOST    give DIGESTPIN_REGISTRY_USERNAME/PASSWORD to HOST; repeatable (with --online)
   --json          print {"files", "errors", "warnings", "problems": [...]} instead of lines (with --online, also
                   "online": {"checked", "requests", "missing": [{"file", "line", "image", "registry", "digest"}]})
 
-credentials (--online): DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, else the docker config.`;
+credentials (--online): DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD go to the hosts named by
+--credentials-for and the config's pull-registry values, never to a host a linted file merely names (a pull
+request could add one); other hosts use the docker config's own per-host logins.`;
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 
@@ -96,6 +99,7 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
     config: { type: 'string' },
     alias: { type: 'string', multiple: true },
     'insecure-registry': { type: 'string', multiple: true },
+    'credentials-for': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   } as const;
   const { values, positionals } = parseCommandArgs('lint', argv, options, true);
