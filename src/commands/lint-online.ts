@@ -134,10 +134,12 @@ export async function pinsFromConfig(config: DigestpinConfig, root: string, show
 }
 
 /** Loads `--config`; its files are relative to its folder, shown relative to the working directory. */
-/** Does any environment that pins into `file` say `immutable: true`? */
-export function immutableInConfig(configured: { config: DigestpinConfig; root: string }, file: string): boolean {
+/** How the config says `file` is linted: immutable when an environment that pins into it says so; its sha-keys. */
+export function lintOptionsInConfig(configured: { config: DigestpinConfig; root: string }, file: string): { immutable: boolean; shaKeys?: string[] } {
   const rel = relative(configured.root, file);
-  return !rel.startsWith('..') && lintOptionsFor(configured.config, rel.split(sep).join('/')).immutable;
+  if (rel.startsWith('..')) return { immutable: false };
+  const { immutable, shaKeys } = lintOptionsFor(configured.config, rel.split(sep).join('/'));
+  return { immutable, shaKeys };
 }
 
 export async function loadConfigForLint(io: CliIO, path: string) {

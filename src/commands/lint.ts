@@ -124,8 +124,8 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
     const text = await readValues(file.path, shown);
     texts.set(shown, text);
     // With --config, a file of an `immutable: true` environment is linted as immutable (issue 9).
-    const immutable = Boolean(values.immutable) || (configured !== undefined && onlineModule!.immutableInConfig(configured, file.path));
-    const found = lintText(text, shown, { immutable });
+    const configOptions = configured ? onlineModule!.lintOptionsInConfig(configured, file.path) : { immutable: false };
+    const found = lintText(text, shown, { ...configOptions, immutable: Boolean(values.immutable) || configOptions.immutable });
     const clean = !found.some((p) => p.rule === 'yaml-syntax' || p.rule === 'duplicate-key');
     if (reads && clean) found.push(...lintAgainstChart(text, shown, reads, chart!.vendored));
     problems.push(...found.sort((a, b) => a.line - b.line));

@@ -52,9 +52,10 @@ export function immutablePinProblem(env: EnvironmentConfig, intent: PinIntent): 
 }
 
 /** Lint options for a file of the GitOps repository: immutable when any immutable environment pins into it. */
-export function lintOptionsFor(config: DigestpinConfig, file: string): { immutable: boolean; environments: string[] } {
-  const environments = [...config.environments.values()]
-    .filter((env) => [...env.services.values()].some((s) => s.targets.some((t) => t.file === file.replace(/^(\.\/)+/, ''))))
-    .map((env) => env.name);
-  return { immutable: environments.some((name) => config.environments.get(name)!.immutable), environments };
+export function lintOptionsFor(config: DigestpinConfig, file: string): { immutable: boolean; environments: string[]; shaKeys: string[] } {
+  const path = file.replace(/^(\.\/)+/, '');
+  const targets = [...config.environments.values()].flatMap((env) => [...env.services.values()].flatMap((s) => s.targets.filter((t) => t.file === path).map((t) => ({ env, t }))));
+  const environments = [...new Set(targets.map(({ env }) => env.name))];
+  const shaKeys = [...new Set(['sha', ...targets.flatMap(({ t }) => (t.spec['sha-key'] ? [t.spec['sha-key']] : []))])];
+  return { immutable: environments.some((name) => config.environments.get(name)!.immutable), environments, shaKeys };
 }

@@ -12,7 +12,14 @@ import { isDigest, repositoryHasReference } from './reference.js';
 export interface LintOptions {
   /** The environment is immutable: a tag without a digest is an error. */
   immutable?: boolean;
+  /**
+   * Fields that hold a hex-only digest beside the tag (style `sha`, grafana's `sha`): a block with 64 hex there is
+   * pinned, not tag-only. Default `['sha']`; `lint --config` adds each target's `sha-key`.
+   */
+  shaKeys?: string[];
 }
+
+const HEX64 = /^[0-9a-f]{64}$/;
 
 const IMAGE_KEYS = ['repository', 'tag', 'digest', 'graph'];
 
@@ -58,7 +65,11 @@ function checkBlock(text: string, file: string, path: string, owner: Pair<unknow
   } else if (embedded !== undefined && hasDigest && embedded !== d) {
     problem(tag, 'tag-digest-mismatch', `${path}.tag names ${embedded} but ${path}.digest is ${String(d)}: the file pins two different images`);
   }
-  if (options.immutable && tag && t !== null && t !== '' && !hasDigest && embedded === undefined) {
+  const hasSha = (options.shaKeys ?? ['sha']).some((k) => {
+    const v = findPair(map, k)?.value;
+    return isScalar(v) && typeof v.value === 'string' && HEX64.test(v.value);
+  });
+  if (options.immutable && tag && t !== null && t !== '' && !hasDigest && !hasSha && embedded === undefined) {
     problem(tag, 'tag-only', `${path} pins only a tag; immutable environments need ${path}.digest`);
   }
 }

@@ -25,6 +25,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'digestpin-lint-config-'));
   write('envs/dev/agents.yaml', TAG_ONLY);
   write('envs/prod/agents.yaml', TAG_ONLY);
+  // grafana's layout, pinned with style sha under a custom key: the hex field is the pin.
+  write('envs/prod/grafana.yaml', `image:\n  repository: reg.example:5000/grafana/grafana\n  tag: 10.1.0\n  checksum: ${'a'.repeat(64)}\n`);
   write('digestpin.yaml', [
     'environments:',
     '  dev:',
@@ -34,6 +36,7 @@ beforeAll(() => {
     '    immutable: true',
     '    services:',
     '      agents: { file: envs/prod/agents.yaml }',
+    '      grafana: { file: envs/prod/grafana.yaml, style: sha, sha-key: checksum }',
     '',
   ].join('\n'));
 });
@@ -44,7 +47,7 @@ describe('digestpin lint --config', () => {
     const r = await lint('--config', 'digestpin.yaml', '--json');
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out) as { files: number; problems: Array<{ file: string; rule: string }> };
-    expect(report.files).toBe(2);
+    expect(report.files).toBe(3);
     expect(report.problems.filter((p) => p.rule === 'tag-only').map((p) => p.file)).toEqual(['envs/prod/agents.yaml']);
   });
 });

@@ -12,6 +12,8 @@ describe('lintText', () => {
     ['malformed-digest', 'image:\n  repository: web\n  digest: sha256:abc\n', `image:\n  repository: web\n  digest: ${D1}\n`, 3],
     ['repository-reference', 'image:\n  repository: ghcr.io/acme/web:1.0\n', 'image:\n  repository: localhost:5000/acme/web\n', 2],
     ['tag-only', 'image:\n  repository: web\n  tag: 1.0.0\n', `image:\n  repository: web\n  tag: 1.0.0\n  digest: ${D1}\n`, 3, true],
+    // grafana's style sha: the hex-only `sha:` beside the tag is the pin.
+    ['tag-only', 'image:\n  repository: grafana\n  tag: 10.1.0\n  sha: abc\n', `image:\n  repository: grafana\n  tag: 10.1.0\n  sha: ${D1.slice(7)}\n`, 3, true],
     ['duplicate-key', 'image:\n  repository: web\n  repository: api\n', 'image:\n  repository: web\n', 3],
     ['yaml-syntax', 'image:\n  repository: [web\n', 'image:\n  repository: "[web"\n', 3],
   ])('%s', (rule, bad, good, line, immutable) => {
