@@ -67,7 +67,8 @@ function checkBlock(text: string, file: string, path: string, owner: Pair<unknow
   }
   const hasSha = (options.shaKeys ?? ['sha']).some((k) => {
     const v = findPair(map, k)?.value;
-    return isScalar(v) && typeof v.value === 'string' && HEX64.test(v.value);
+    // From the source text: an all-digit hex would have been read as a number.
+    return isScalar(v) && v.range !== undefined && v.range !== null && HEX64.test(text.slice(v.range[0], v.range[1]).replace(/^(["'])(.*)\1$/, '$2'));
   });
   if (options.immutable && tag && t !== null && t !== '' && !hasDigest && !hasSha && embedded === undefined) {
     problem(tag, 'tag-only', `${path} pins only a tag; immutable environments need ${path}.digest`);
