@@ -9,6 +9,7 @@ import { isPlatformString, isValidDigest, isValidDomain, isValidRepositoryPath, 
 import { TARGET_SPEC_KEYS, targetFromSpec } from './values/target-spec.js';
 import { isGitHubRepository } from './gitops/select.js';
 import { checkRemoteUrl } from './gitops/git/remote-url.js';
+import { trustTokenRealm } from './registry/realm.js';
 import type { BuildSpec, DigestpinRequest, ImageSource, PinSpec } from './request.js';
 import { policyFromInputs } from './verify/policy.js';
 
@@ -117,6 +118,12 @@ function imageSource(env: Env, name: string | undefined, sha: string | undefined
   return { kind: 'build', build: buildSpec(env), name, tag };
 }
 
+/** `registry-token-realms`: REGISTRY=REALM_HOST lines, each a token host the user vouches for (see realm.ts). */
+function trustTokenRealms(lines: string[]): void {
+  const pairs = parseAliases(lines, 'registry-token-realms', 'REGISTRY_HOST=TOKEN_REALM_HOST');
+  for (const [registry, realm] of Object.entries(pairs)) trustTokenRealm(registry, realm);
+}
+
 function explicitPin(env: Env, environment: string, service: string): PinSpec[] | undefined {
   const file = optional(env, 'values-file');
   const spec = Object.fromEntries(TARGET_SPEC_KEYS.map((k) => [k, optional(env, k)]));
@@ -197,6 +204,7 @@ export function readInputs(env: Env): Readonly<DigestpinRequest> {
 
   const verify = policyFromInputs((n) => getInput(env, n), workspace);
   const sign = signSpec(env, image);
+  trustTokenRealms(getList(env, 'registry-token-realms', /\n/));
 
   return Object.freeze({
     ...(verify ? { verify } : {}),

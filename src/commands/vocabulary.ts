@@ -40,6 +40,7 @@ export const PROMOTE_FLAGS: Record<string, FlagSpec> = {
   'pull-registry': flag('pull-registry', 'cluster-side registry host written into values'),
   'registry-aliases': flag('registry-aliases', 'CLUSTER_HOST=RUNNER_ADDRESS (repeatable)', { multiple: true }),
   'insecure-registries': flag('insecure-registries', 'plain-http registry host (repeatable)', { multiple: true }),
+  'registry-token-realms': flag('registry-token-realms', 'REGISTRY_HOST=TOKEN_REALM_HOST: a token service you vouch for (repeatable)', { multiple: true }),
   platform: flag('platform', "pin one platform's manifest digest (os/arch)"),
   'set-repository': flag('set-repository', 'write image.repository instead of requiring it to match', { type: 'boolean' }),
   'tag-policy': flag('tag-policy', 'set (default), keep or remove image.tag'),

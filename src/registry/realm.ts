@@ -18,6 +18,19 @@ export const DOCUMENTED_REALMS: ReadonlyArray<{ registries: readonly string[]; r
   { registries: ['registry.redhat.io', 'registry.connect.redhat.com'], realms: ['sso.redhat.com'] },
 ];
 
+/**
+ * Token hosts the user vouches for, registry host name -> realm host names (exact), from the
+ * `registry-token-realms` input: a self-managed GitLab serves its registry on one host and its token endpoint on
+ * another (`registry.example.com` -> `gitlab.example.com/jwt/auth`). Registered when inputs are read.
+ */
+const trusted = new Map<string, Set<string>>();
+
+/** `REGISTRY=REALM_HOST`: credentials for REGISTRY may go to a token realm on REALM_HOST (https only). */
+export function trustTokenRealm(registry: string, realmHost: string): void {
+  const key = hostnameOf(registry);
+  trusted.set(key, (trusted.get(key) ?? new Set()).add(hostnameOf(realmHost)));
+}
+
 function hostnameOf(host: string): string {
   return new URL(`http://${host}`).hostname.toLowerCase();
 }
@@ -34,5 +47,6 @@ export function realmMayReceiveCredentials(realm: URL, registryHost: string): bo
   const registry = hostnameOf(registryHost);
   const target = realm.hostname.toLowerCase();
   if (target === registry) return true;
+  if (trusted.get(registry)?.has(target)) return true;
   return DOCUMENTED_REALMS.some((family) => family.registries.includes(registry) && family.realms.includes(target));
 }

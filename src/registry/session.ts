@@ -61,7 +61,8 @@ async function fetchToken(
     if (!realmMayReceiveCredentials(url, target.host)) {
       throw new RegistryError(
         `${req.image}: ${target.host} asks for credentials at token realm ${url.origin}, which is neither https on ` +
-          `${target.host} itself nor a token host documented for that registry; digestpin does not send credentials there`,
+          `${target.host} itself nor a token host documented for that registry; digestpin does not send credentials there ` +
+          `(if that is your registry's own token service, say so with registry-token-realms: ${target.host.split(':')[0]}=${url.hostname})`,
         req.image,
         401,
       );

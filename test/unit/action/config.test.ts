@@ -142,8 +142,8 @@ describe('immutable environments', () => {
   });
 
   it('make lint strict on the files they pin', () => {
-    expect(lintOptionsFor(config, 'envs/prod/api/values.yaml')).toEqual({ immutable: true, environments: ['prod'] });
-    expect(lintOptionsFor(config, './envs/dev/agents.yaml')).toEqual({ immutable: false, environments: ['dev'] });
-    expect(lintOptionsFor(config, 'unrelated.yaml')).toEqual({ immutable: false, environments: [] });
+    expect(lintOptionsFor(config, 'envs/prod/api/values.yaml')).toEqual({ immutable: true, environments: ['prod'], shaKeys: ['sha'] });
+    expect(lintOptionsFor(config, './envs/dev/agents.yaml')).toEqual({ immutable: false, environments: ['dev'], shaKeys: ['sha'] });
+    expect(lintOptionsFor(config, 'unrelated.yaml')).toEqual({ immutable: false, environments: [], shaKeys: ['sha'] });
   });
 });

@@ -2,6 +2,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseChallenges, readToken, realmMayReceiveCredentials, TokenCache, tokenUrl } from '../../../src/registry/auth.js';
 import { normalizeConfigHost, parseDockerConfig } from '../../../src/registry/docker-config.js';
+import { readInputs } from '../../../src/inputs.js';
+
+/** The smallest valid action inputs: a promotion by image-ref with a values file. */
+const ACTION_ENV = {
+  'INPUT_GITOPS-REPOSITORY': 'acme/gitops',
+  INPUT_ENVIRONMENT: 'dev',
+  'INPUT_VALUES-FILE': 'envs/dev/values.yaml',
+  'INPUT_IMAGE-REF': `registry.corp.example/team/app@sha256:${'a'.repeat(64)}`,
+  GITHUB_WORKSPACE: '/ws',
+};
 
 describe('parseChallenges', () => {
   it.each([
@@ -85,6 +95,18 @@ describe('realmMayReceiveCredentials', () => {
     ['https://user:pw@ghcr.io/token', 'ghcr.io', false],
   ])('%s for %s: %s', (realm, host, ok) => {
     expect(realmMayReceiveCredentials(new URL(realm), host)).toBe(ok);
+  });
+
+  it("sends credentials to a token host the user vouches for (registry-token-realms), exactly and over https only", () => {
+    const realm = new URL('https://gitlab.corp.example/jwt/auth');
+    expect(realmMayReceiveCredentials(realm, 'registry.corp.example')).toBe(false);
+    readInputs({ ...ACTION_ENV, 'INPUT_REGISTRY-TOKEN-REALMS': 'registry.corp.example=gitlab.corp.example' });
+    expect(realmMayReceiveCredentials(realm, 'registry.corp.example')).toBe(true);
+    expect(realmMayReceiveCredentials(realm, 'registry.corp.example:5050')).toBe(true);
+    expect(realmMayReceiveCredentials(new URL('https://gitlab.corp.example.evil.net/jwt/auth'), 'registry.corp.example')).toBe(false);
+    expect(realmMayReceiveCredentials(realm, 'other.corp.example')).toBe(false);
+    expect(realmMayReceiveCredentials(new URL('http://gitlab.corp.example/jwt/auth'), 'registry.corp.example')).toBe(false);
+    expect(() => readInputs({ ...ACTION_ENV, 'INPUT_REGISTRY-TOKEN-REALMS': 'gitlab.corp.example' })).toThrow(/^input 'registry-token-realms': 'gitlab.corp.example' must look like REGISTRY_HOST=TOKEN_REALM_HOST/);
   });
 });
 
