@@ -178,6 +178,13 @@ async function branchAttempt(ctx: Context): Promise<Attempt> {
   if (request.dryRun) return { operation: 'none', changedFiles, branch: request.branch };
   const { commit, tree } = await commitChanges(ctx, changedFiles);
   if (existing?.tree === tree) return { operation: 'unchanged', changedFiles, branch: request.branch, commitSha: existing.commit };
+  // A reviewer's commit on the promotion branch is kept: digestpin only replaces a branch it made itself.
+  const foreign = existing && !request.pullRequest?.forceUpdate ? await foreignTip(ctx, existing.commit) : undefined;
+  if (foreign) {
+    const reason = `branch '${request.branch}' on ${session.remote.display} ends in a commit digestpin did not make (${foreign}); it is left as it is: merge or close its merge request, delete the branch, or set force-update: true to replace it`;
+    options.logger.warning(reason);
+    return { operation: 'blocked', reason, changedFiles: [], branch: request.branch, commitSha: existing!.commit };
+  }
   const { title } = request.describe(changedFiles);
   const gitlab = session.remote.gitlab ? gitLabPushOptions(request.baseBranch, title, request.pullRequest) : undefined;
   ctx.pushed.set(commit, changedFiles);
@@ -189,6 +196,19 @@ async function branchAttempt(ctx: Context): Promise<Attempt> {
   }
   const mr = parseMergeRequest(output);
   return { ...result, operation: existing ? 'updated' : 'created', pullRequestUrl: mr?.url, pullRequestNumber: mr?.number };
+}
+
+/**
+ * The promotion branch's tip, when someone other than digestpin committed it: `sha by name <email>`. digestpin
+ * always commits one commit on top of base, under its own identity, so a tip with another committer is a person's
+ * (or another tool's) work, which a forced push would throw away.
+ */
+async function foreignTip(ctx: Context, tip: string): Promise<string | undefined> {
+  const identity = ctx.options.identity ?? DEFAULT_IDENTITY;
+  const shown = (await ctx.session.run(['log', '-1', '--format=%cn%x00%ce', tip])).stdout.trim();
+  const [name = '', email = ''] = shown.split('\0');
+  if (email.toLowerCase() === identity.email.toLowerCase()) return undefined;
+  return `${tip.slice(0, 12)} by ${name} <${email}>`;
 }
 
 /** The remote holds a commit this run pushed though git reported a failure: the acknowledgement was lost. */

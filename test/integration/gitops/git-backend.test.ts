@@ -110,6 +110,26 @@ describe('pull-request mode', () => {
     expect(await repo.readFile('apps/api/values.yaml', 'digestpin/dev/app')).toBe(valuesFile('api', digest(6)));
   });
 
+  it("keeps a reviewer's commit on the promotion branch (blocked, branch untouched); force-update replaces it", async () => {
+    const repo = await bare(FILES);
+    const logger = memoryLogger();
+    const backend = createGitBackend({ remote: repo.url, workDir: await tempWorkDir(), logger, sleep: noSleep });
+    const request = (n: number, forceUpdate = false) => promotion(repo.url, [pinEdit('apps/api/values.yaml', 'api', digest(n))], { mode: 'pull-request', pullRequest: { forceUpdate } });
+    await backend.promote(request(5));
+    // A reviewer fixes the README on the merge request's branch.
+    const reviewed = commitBytes(repo.path, 'digestpin/dev/app', 'README.md', Buffer.from('# gitops (reviewed)\n'), 'review: fix readme');
+
+    const blocked = await backend.promote(request(6));
+    expect(blocked).toMatchObject({ operation: 'blocked', branch: 'digestpin/dev/app', commitSha: reviewed });
+    expect(blocked.reason).toMatch(/^branch 'digestpin\/dev\/app' on file:\S+ ends in a commit digestpin did not make \(\w{12} by digestpin-fixture <fixture@example.invalid>\); .* force-update: true/);
+    expect(logger.lines.filter((l) => l.startsWith('warning:'))).toHaveLength(1);
+    expect(await repo.head('digestpin/dev/app')).toBe(reviewed);
+
+    const forced = await backend.promote(request(6, true));
+    expect(forced.operation).toBe('committed');
+    expect(await repo.readFile('apps/api/values.yaml', 'digestpin/dev/app')).toBe(valuesFile('api', digest(6)));
+  });
+
   it('reports unchanged when the base already holds the pin, and leaves an older promotion branch alone', async () => {
     const repo = await bare({ ...FILES, 'apps/api/values.yaml': valuesFile('api', digest(7)) });
     const logger = memoryLogger();
