@@ -4,9 +4,11 @@
 // are cut at their size caps. Each case checks the one-line error and that nothing leaked.
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createArtifactReader } from '../../src/registry/artifacts.js';
 import { oneLine } from '../../src/runtime/errors.js';
 import type { RegistryClientOptions } from '../../src/registry/types.js';
 import { signDigests } from '../../src/verify/sign.js';
+import { digestTag } from '../../src/verify/signatures.js';
 import { CREDENTIALS, startHostileRegistry, type HostileRegistry, type RegistryMode } from './support/hostile-registry.js';
 
 const registries: HostileRegistry[] = [];
@@ -67,6 +69,19 @@ describe('signature pushes keep credentials with their origin', () => {
     const r = await registry('endless-token');
     const error = await sign(r.host, options(r.host, []));
     expect(oneLine(error)).toBe(`${r.host}/app: ${r.host} sent a token reply larger than the 1048576-byte limit (GET http://${r.host}/token); digestpin stopped reading`);
+    expect(r.bytesWritten()).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
+describe('signature reads are bounded', () => {
+  it('an endless chunked signature manifest is cut at ARTIFACT_MAX_BYTES', async () => {
+    const r = await registry('endless-signature');
+    const reader = createArtifactReader({ dockerConfigPath: false, maxRetries: 0, sleep: async () => undefined });
+    const tag = `${digestTag(r.image.indexDigest)}.sig`;
+    const error = await reader.manifest({ registry: r.host, repository: 'app' }, tag).catch((e: unknown) => e);
+    expect(oneLine(error)).toBe(
+      `${r.host}/app:${tag}: ${r.host} sent a signature or attestation manifest larger than the 4194304-byte limit (GET http://${r.host}/v2/app/manifests/${tag}); digestpin stopped reading`,
+    );
     expect(r.bytesWritten()).toBeLessThan(64 * 1024 * 1024);
   });
 });
