@@ -1,5 +1,6 @@
 // Turns the action's build inputs into the build phase's request: the pushed tags and the OCI labels
-// that later let a PR body link back to the source revision. Pure.
+// that later let a PR body link back to the source revision. A dry run exports no build cache (a cache export
+// is a registry or GHA-cache write). Pure.
 import { formatReference } from '../registry/reference.js';
 import type { ImageReference } from '../registry/types.js';
 import type { BuildRequest } from '../buildx/types.js';
@@ -29,7 +30,7 @@ export function buildRequestFor(
     provenance: image.build.provenance,
     sbom: image.build.sbom,
     cacheFrom: image.build.cacheFrom,
-    cacheTo: image.build.cacheTo,
+    cacheTo: request.gitops.dryRun ? [] : image.build.cacheTo,
     builder: image.build.builder,
     push: image.build.push,
     metadataFile,

@@ -59,6 +59,9 @@ export async function buildImage(
   const build = buildRequestFor(request, spec, origin.push, join(request.run.tempDir, `digestpin-build-${process.pid}-${Date.now()}.json`));
   const where = `${formatReference(origin.push)}${image.build.platforms.length ? ` for ${image.build.platforms.join(', ')}` : ''}`;
   deps.logger.info(serviceLine(request.service, 'start', `building ${where}${push ? '' : ` without pushing (${request.gitops.dryRun ? 'dry run' : 'push: false'})`}`));
+  if (request.gitops.dryRun && image.build.cacheTo.length) {
+    deps.logger.info(serviceLine(request.service, 'done', 'dry run: the cache export (cache-to) was skipped'));
+  }
   const result = await deps.build(build);
   deps.logger.info(serviceLine(request.service, 'done', `built ${push ? 'and pushed ' : ''}${formatReference(origin.push)} (${result.digest})`));
   return { digest: result.digest, pushed: push, result };

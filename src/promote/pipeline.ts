@@ -185,7 +185,7 @@ export async function runPipeline(given: Readonly<DigestpinRequest>, deps: Pipel
     return result;
   });
   const built = await phase(deps, svc, 'Build', () => buildImage(request, origin, deps));
-  if (built.pushed) return promote(run, { origin, pull, client, digest: built.digest, waitForPush: true, check, notes: [] });
+  if (built.pushed) return promote(run, { origin, pull, client, digest: built.digest, built: built.digest, waitForPush: true, check, notes: [] });
   if (!request.gitops.dryRun) {
     logger.info(serviceLine(svc, 'done', `push is false: built ${built.digest}; nothing was pushed or pinned`));
     return emptyResult(run, built.digest, [], [`push is false: the image was built (\`${built.digest}\`) but not pushed, so nothing was pinned.`]);
@@ -214,6 +214,8 @@ interface Verified {
   pull: ImageReference;
   client: RegistryClient;
   digest?: string;
+  /** The digest this run built and pushed: the only one sign: true may sign. Unset on a dry run. */
+  built?: string;
   waitForPush: boolean;
   check?: TargetCheck;
   notes: string[];
@@ -243,7 +245,7 @@ async function prepareMember(run: Run, v: Verified): Promise<Member> {
     return r;
   });
   // The supply-chain gate: sign (sign: true), then the target environment's policy, before any GitOps write.
-  const verification = await verifyStep(request, run.loaded, { push: v.origin.push, digest: v.digest }, resolution, logger);
+  const verification = await verifyStep(request, run.loaded, { push: v.origin.push, digest: v.digest, built: v.built }, resolution, logger);
   const imageRef = `${formatReference({ registry: v.origin.push.registry, repository: v.origin.push.repository })}@${resolution.digest}`;
   // A local chart beside the values: warn when its templates never read the field a pin writes.
   await warnIfChartIgnoresPins(run.pins('', []).map((p) => p.spec), run.loaded ? dirname(run.loaded.path) : undefined, logger);

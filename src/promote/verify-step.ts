@@ -27,21 +27,32 @@ function clientOptions(request: Readonly<DigestpinRequest>, hosts: string[], log
   };
 }
 
-/** Signs the built digests (sign: true); then verifies. Returns what was verified, or undefined when the policy is off. */
+/** Where the image is, and `built`: the digest this run built and pushed, the only one it may sign. */
+export interface StepImage {
+  push: ImageReference;
+  digest?: string;
+  /** Set only when this run pushed its build (never on a dry run or push: false, never for an image it read). */
+  built?: string;
+}
+
+/** Signs what this run pushed (sign: true); then verifies. Returns what was verified, or undefined when the policy is off. */
 export async function verifyStep(
   request: Readonly<DigestpinRequest>,
   loaded: LoadedConfig | undefined,
-  pushed: { push: ImageReference; digest?: string },
+  pushed: StepImage,
   resolution: Resolution,
   logger: Logger,
 ): Promise<VerificationReport | undefined> {
   const svc = request.service;
   const pull: ImageReference = { registry: request.registry.pull ?? pushed.push.registry, repository: pushed.push.repository };
   const options = clientOptions(request, [...new Set([pushed.push.registry, pull.registry])], logger);
-  if (request.sign && request.image.kind === 'build') {
+  // A signature is a registry write: never on a dry run, and never over an image this run didn't push (a dry
+  // run's pin is the digest the tag names now, which someone else built).
+  if (request.sign && pushed.built && !request.gitops.dryRun) {
     const { signDigests } = await import('../verify/sign.js');
-    // The index is signed (what was built); a platform pin's own digest too, so the pinned digest carries one.
-    const digests = [...new Set([pushed.digest ?? resolution.digest, resolution.digest])];
+    // The index is signed (what was built); a platform pin's own digest too (a child of that index, pushed with
+    // it), so the pinned digest carries one.
+    const digests = [...new Set([pushed.built, resolution.digest])];
     await logger.group('Sign', async () => {
       const signed = await signDigests(request.sign!, { registry: pushed.push.registry, repository: pushed.push.repository }, digests, options);
       logger.info(serviceLine(svc, 'done', `signed ${digests.join(', ')} with key ${signed.fingerprint.slice(0, 19)}`));

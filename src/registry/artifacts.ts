@@ -3,6 +3,7 @@
 // content-checked against its digest and size-capped; reuses the client's transport, session and credentials.
 import { RegistryError } from '../runtime/errors.js';
 import { pullScope } from './auth.js';
+import { readCapped } from './body.js';
 import { reachedRegistry } from './client.js';
 import { defaultDockerConfigPath, findCredentials, loadDockerConfig, type DockerConfigCredentials } from './docker-config.js';
 import { digestOf, MEDIA_TYPES, type Descriptor } from './manifest.js';
@@ -14,6 +15,9 @@ import type { ImageReference, RegistryClientOptions } from './types.js';
 
 /** Signatures and attestations are a few KiB; anything far larger is not one, and is not read. */
 export const ARTIFACT_MAX_BYTES = 4 * 1024 * 1024;
+
+/** What each path reads, as errors name it. */
+const ARTIFACT_KINDS: Record<string, string> = { manifests: 'signature or attestation manifest', blobs: 'signature or attestation blob', referrers: 'referrers list' };
 
 const ARTIFACT_ACCEPT = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest, MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList].join(', ');
 
@@ -84,8 +88,8 @@ export function createArtifactReader(options: RegistryClientOptions = {}): Artif
       await response.body?.cancel().catch(() => undefined);
       throw new RegistryError(`${image}: ${path.split('/')[0]} is ${length} bytes, more than the ${ARTIFACT_MAX_BYTES}-byte cap for signatures and attestations`, image);
     }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > ARTIFACT_MAX_BYTES) throw new RegistryError(`${image}: the registry sent more than ${ARTIFACT_MAX_BYTES} bytes for ${path.split('/')[0]}`, image);
+    // No or a false Content-Length: the read itself stops at the cap, so an endless body is never buffered.
+    const bytes = await readCapped(response, ARTIFACT_MAX_BYTES, image, ARTIFACT_KINDS[path.split('/')[0]!] ?? 'response');
     return { status: response.status, bytes, type: (response.headers.get('content-type') ?? '').split(';')[0]!.trim() };
   }
 

@@ -8,7 +8,7 @@ import { createArtifactWriter } from '../registry/push.js';
 import { formatReference } from '../registry/reference.js';
 import type { ImageReference, RegistryClientOptions } from '../registry/types.js';
 import { fingerprintOf } from './keys.js';
-import { COSIGN_SIGNATURE_TYPE, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_TYPE, signatureVerifies } from './signature-check.js';
+import { COSIGN_SIGNATURE_TYPE, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_TYPE, signatureHash, signatureVerifies } from './signature-check.js';
 import { digestTag } from './signatures.js';
 import { loadSigningKey } from './signing-key.js';
 
@@ -23,8 +23,7 @@ export function simpleSigningPayload(repository: ImageReference, digest: string)
 }
 
 export function signPayload(payload: Uint8Array, key: KeyObject): string {
-  const hash = key.asymmetricKeyType === 'ed25519' ? null : key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'sha384' : 'sha256';
-  return cryptoSign(hash, payload, key).toString('base64');
+  return cryptoSign(signatureHash(key), payload, key).toString('base64');
 }
 
 /** cosign's signature image config: an empty image whose layers are the signed payloads. */

@@ -25,23 +25,38 @@ export type SignatureOutcome =
   | { ok: true; key: TrustedKey; where: string; dockerReference?: string }
   | { ok: false; reason: string };
 
-/** The hash cosign uses with each key type (sigstore's defaults: ed25519 signs the message itself). */
-function hashFor(key: KeyObject): string | null {
-  if (key.asymmetricKeyType === 'ed25519') return null;
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (curve === 'secp384r1') return 'sha384';
-  if (curve === 'secp521r1') return 'sha512';
-  return 'sha256';
+/**
+ * The one hash digestpin signs with, and verifies with first: SHA-256 for every ECDSA curve and RSA, none for
+ * Ed25519 (it signs the message itself). That is what `cosign sign --key` / `cosign verify --key` use: cosign's
+ * key path assumes SHA-256 whatever the curve (checked against the real cosign in
+ * test/integration/verify/curves.test.ts; sigstore/cosign#5091 for P-384), so a P-384 or P-521 signature made
+ * with the curve's own hash is one cosign rejects.
+ */
+export function signatureHash(key: KeyObject): string | null {
+  return key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
 }
 
+/** The curve's own hash (sigstore's algorithm registry: P-384 with SHA-384, P-521 with SHA-512), if not SHA-256. */
+function curveHash(key: KeyObject): string | undefined {
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  return curve === 'secp384r1' ? 'sha384' : curve === 'secp521r1' ? 'sha512' : undefined;
+}
+
+/**
+ * Whether the signature is the key's over exactly these bytes. Signatures made with the curve's own hash (other
+ * sigstore tools, and digestpin's earlier P-384 signatures) still verify: either hash needs the key's signature.
+ */
 export function signatureVerifies(payload: Uint8Array, signatureBase64: string, key: KeyObject): boolean {
   const signature = Buffer.from(signatureBase64, 'base64');
   if (!signature.length) return false;
-  try {
-    return cryptoVerify(hashFor(key), payload, key, signature);
-  } catch {
-    return false;
-  }
+  const hashes = [signatureHash(key), curveHash(key)].filter((h) => h !== undefined);
+  return hashes.some((hash) => {
+    try {
+      return cryptoVerify(hash, payload, key, signature);
+    } catch {
+      return false;
+    }
+  });
 }
 
 interface SimpleSigning {

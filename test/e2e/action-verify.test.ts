@@ -83,6 +83,38 @@ describe('the action with sign: true and a verify policy', () => {
     }
   });
 
+  it('a dry run with sign: true makes no registry write at all: no signature, no push, no cache export', async () => {
+    const writes = () => registry.accessLog().filter((l) => /"(PUT|POST|PATCH|DELETE) /.test(l));
+    const [head, log] = [await repo.head(), writes().length];
+    // The tag names the image the first run built and signed: a dry run shows that pin and must not re-sign it.
+    const run = await runActionBundle(
+      inputs({
+        context: 'examples/service',
+        image: 'demo/example-service',
+        registry: registry.host,
+        'image-tag': 'signed-1',
+        'dry-run': 'true',
+        'cache-to': `type=registry,ref=${registry.host}/demo/example-service:buildcache`,
+        sign: 'true',
+        'sign-key': readFileSync(key.key, 'utf8'),
+        'sign-key-password': key.password,
+      }),
+    );
+    // The failure message shows the log without its ::add-mask:: lines (they hold the key).
+    const shown = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    try {
+      expect(run.errors, shown).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(writes().slice(log), shown).toEqual([]);
+      expect(run.stdout).not.toMatch(/::group::Sign/);
+      expect(run.stdout).toContain('dry run: the cache export (cache-to) was skipped');
+      expect(run.outputs.digest).toBe(signed.outputs.digest);
+      expect(await repo.head()).toBe(head);
+    } finally {
+      cleanup(run);
+    }
+  });
+
   it('an unsigned image (good provenance, no signature) stops with one ::error:: line naming the policy, and nothing is committed', async () => {
     const before = await repo.head();
     const unsigned = await provenanceBuild(`${registry.host}/demo/example-service:unsigned`, BUILDER, 'https://github.com/ameide/example-service.git', ['linux/amd64']);

@@ -17,7 +17,14 @@ export type RegistryMode =
   | 'lying-head' // HEAD names a digest the content does not hash to
   | 'token-sha256' // bearer auth whose token is the string `sha256`
   | 'endless-token' // bearer auth whose token reply never ends
-  | 'redirect-basic'; // Basic auth, then every manifest request redirected to another origin (`redirectTo`)
+  | 'redirect-basic' // Basic auth, then every manifest request redirected to another origin (`redirectTo`)
+  | 'upload-elsewhere' // Basic auth, then a blob upload whose Location names another origin (`redirectTo`)
+  | 'foreign-realm' // a bearer challenge whose token realm is on another origin (`redirectTo`)
+  | 'endless-signature'; // GET of a cosign `.sig` manifest: 200, then bytes forever, no Content-Length
+
+/** The credentials the auth modes accept: `deploy` / `Registry-Pass-5520`. */
+export const CREDENTIALS = { username: 'deploy', password: 'Registry-Pass-5520' };
+const BASIC = `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}`;
 
 export const INJECTION = '\n::warning title=pwned::injected by the registry\n::add-mask::sha256\r::error::x';
 
@@ -91,18 +98,33 @@ export async function startHostileRegistry(mode: RegistryMode, redirectTo?: stri
     authorizations.push(req.headers.authorization ?? '');
     if (mode === 'stall-headers') return;
     if (mode === 'redirect-basic') {
-      if (req.headers.authorization !== `Basic ${Buffer.from('deploy:Registry-Pass-5520').toString('base64')}`) {
+      if (req.headers.authorization !== BASIC) {
         res.writeHead(401, { 'www-authenticate': 'Basic realm="hostile"' }).end();
       } else {
         res.writeHead(307, { location: `${redirectTo}${url.pathname}` }).end();
       }
       return;
     }
-    if (url.pathname === '/token') {
-      if (mode === 'endless-token') {
+    if (mode === 'upload-elsewhere') {
+      if (req.headers.authorization !== BASIC) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="hostile"' }).end();
+        return;
+      }
+      if (req.method === 'POST' && url.pathname.endsWith('/blobs/uploads/')) {
+        res.writeHead(202, { location: `${redirectTo}${url.pathname}session-1?_state=s` }).end();
+        return;
+      }
+    }
+    if (mode === 'foreign-realm' && !req.headers.authorization) {
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${redirectTo}/token",service="hostile"` }).end();
+      return;
+    }
+    const endlessArtifact = mode === 'endless-signature' && req.method === 'GET' && /\/manifests\/sha256-[0-9a-f]{64}\.sig$/.test(url.pathname);
+    if (url.pathname === '/token' || endlessArtifact) {
+      if (mode === 'endless-token' || endlessArtifact) {
         res.writeHead(200, { 'content-type': 'application/json' });
         const chunk = Buffer.alloc(64 * 1024, 'a');
-        write(res, '{"token":"');
+        write(res, endlessArtifact ? '{"schemaVersion":2,"layers":"' : '{"token":"');
         const pump = () => {
           while (!res.destroyed && write(res, chunk));
           if (!res.destroyed) res.once('drain', pump);

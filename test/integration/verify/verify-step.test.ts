@@ -12,7 +12,7 @@ import type { DigestpinRequest } from '../../../src/request.js';
 import type { Resolution } from '../../../src/registry/types.js';
 import type { VerifyPolicy } from '../../../src/verify/types.js';
 import { pushImage, startRegistry, type PushedImage, type RegistryServer } from '../../support/registry-server.js';
-import { cosignKeyPair, cosignSign, type KeyPair } from './fixtures.js';
+import { cosignKeyPair, cosignSign, cosignVerify, type KeyPair } from './fixtures.js';
 
 let registry: RegistryServer;
 let key: KeyPair;
@@ -79,3 +79,37 @@ describe('verifyStep', () => {
     expect((error as Error).message).toBe(`${join(gitops, 'digestpin.yaml')}: environments.prod.verify.keys: key file ${join(gitops, 'keys/missing.pub')} can't be read (ENOENT)`);
   });
 });
+
+describe('verifyStep with sign: true', () => {
+  const writes = () => registry.accessLog().filter((l) => /"(PUT|POST|PATCH|DELETE) /.test(l));
+  const signing = (dryRun: boolean): Readonly<DigestpinRequest> =>
+    ({ ...request('dev'), image: { kind: 'build' }, sign: { key: readFileSync(key.key, 'utf8') }, gitops: { dryRun } }) as unknown as DigestpinRequest;
+  const signedTags = async () => ((await (await fetch(`${registry.url}/v2/acme/step/tags/list`)).json()) as { tags: string[] }).tags.filter((t) => t.endsWith('.sig'));
+
+  it('signs nothing on a dry run, even for a digest it names as built', async () => {
+    const [log, before] = [writes().length, await signedTags()];
+    await verifyStep(signing(true), config0(), { ...pushed(), built: image.digest }, resolution(), memoryLogger());
+    expect(writes().length).toBe(log);
+    expect(await signedTags()).toEqual(before);
+  });
+
+  it('signs nothing over an image this run did not push (no built digest)', async () => {
+    const log = writes().length;
+    await verifyStep(signing(false), config0(), pushed(), resolution(), memoryLogger());
+    expect(writes().length).toBe(log);
+  });
+
+  it('signs the digest this run pushed', async () => {
+    const other = await pushImage(`${registry.host}/acme/step:2`, { content: 'step-2' });
+    const log = writes().length;
+    const second: Resolution = { ...resolution(), digest: other.digest, reference: { registry: registry.host, repository: 'acme/step', digest: other.digest } };
+    const logger = memoryLogger();
+    await verifyStep(signing(false), config0(), { ...pushed(), digest: other.digest, built: other.digest }, second, logger);
+    expect(writes().length).toBeGreaterThan(log);
+    expect(await signedTags()).toContain(`sha256-${other.digest.slice(7)}.sig`);
+    const byCosign = await cosignVerify(key.pub, `${registry.host}/acme/step@${other.digest}`);
+    expect(byCosign.ok, byCosign.output).toBe(true);
+  });
+});
+
+const config0 = () => loaded({ dev: undefined });
