@@ -59,7 +59,7 @@ export async function verifyStep(
     });
   }
   const { effectivePolicy } = await import('../verify/policy.js');
-  const policy = effectivePolicy(request.verify, configPolicy(request, loaded), loaded ? dirname(loaded.path) : request.run.workspace);
+  const policy = effectivePolicy(request.verify, configPolicy(request, loaded), loaded ? dirname(loaded.path) : request.run.workspace, loaded ? `environments.${request.environment}.verify in ${loaded.name}` : undefined);
   if (policy.require === 'off') return undefined;
   const [{ createArtifactReader }, { loadTrustedKeys }, { verifyImage }, { PolicyError }] = await Promise.all([
     import('../registry/artifacts.js'),

@@ -62,8 +62,16 @@ export function policyFromInputs(get: Get, workspace: string): VerifyPolicy | un
   return policy;
 }
 
-/** Inputs win over the config; the config's key and trusted-root paths are relative to the config file's folder. */
-export function effectivePolicy(fromInputs: VerifyPolicy | undefined, fromConfig: VerifyPolicy | undefined, configDir: string): VerifyPolicy {
+/**
+ * The config's policy for the target environment is the floor the GitOps repository's owners set: a workflow's
+ * verify-* inputs may set a policy where the config sets none (or `off`), never replace or weaken one, so a
+ * promotion into prod can't be waved through by `verify-require: off` in a service repository. The config's key
+ * and trusted-root paths are relative to the config file's folder.
+ */
+export function effectivePolicy(fromInputs: VerifyPolicy | undefined, fromConfig: VerifyPolicy | undefined, configDir: string, where = 'the config'): VerifyPolicy {
+  if (fromInputs && fromConfig && fromConfig.require !== 'off') {
+    throw new InputError('verify-require', `${where} already sets this environment's policy (require: ${fromConfig.require}); the verify-* inputs apply only where the config sets none, so change the config to change it`);
+  }
   if (fromInputs) return fromInputs;
   if (fromConfig) return { ...fromConfig, keys: anchorKeys(fromConfig.keys ?? [], configDir), trustedRoot: anchorPath(fromConfig.trustedRoot, configDir) };
   return { require: 'off', keys: [] };

@@ -15,6 +15,7 @@ import { pushImage, startRegistry, type PushedImage, type RegistryServer } from 
 import { GITHUB_ISSUER, attachBundle, keylessBundle, localSigstore, type LocalSigstore } from './keyless-fixtures.js';
 
 const FILE = 'envs/prod/svc.yaml';
+const STAGING = 'envs/staging/svc.yaml';
 const ID = 'https://github.com/acme/svc/.github/workflows/release.yml@refs/heads/main';
 const FORK = 'https://github.com/someone/svc-fork/.github/workflows/release.yml@refs/heads/main';
 let registry: RegistryServer;
@@ -28,7 +29,10 @@ beforeAll(async () => {
   registry = await startRegistry();
   sigstore = await localSigstore('pipeline');
   image = await pushImage(`${registry.host}/acme/svc:2.0.0`, { content: 'keyless-pipeline' });
-  repo = await createBareRepo({ [FILE]: `image:\n  repository: ${registry.host}/acme/svc\n  tag: "1.0.0"\n` });
+  repo = await createBareRepo({
+    [FILE]: `image:\n  repository: ${registry.host}/acme/svc\n  tag: "1.0.0"\n`,
+    [STAGING]: `image:\n  repository: ${registry.host}/acme/svc\n  tag: "1.0.0"\n`,
+  });
   workspace = mkdtempSync(join(tmpdir(), 'digestpin-keyless-ws-'));
   mkdirSync(join(workspace, 'sigstore'));
   writeFileSync(join(workspace, 'sigstore/trusted_root.json'), JSON.stringify(sigstore.root));
@@ -36,6 +40,9 @@ beforeAll(async () => {
     join(workspace, 'digestpin.yaml'),
     [
       'environments:',
+      '  staging:',
+      '    services:',
+      `      svc: { file: ${STAGING}, key: image }`,
       '  prod:',
       '    verify:',
       '      require: attestation',
@@ -96,9 +103,10 @@ describe('the keyless gate in a promotion', () => {
     expect(summary).toMatch(/logged in https:\/\/rekor\.pipeline\.test at index \d+/);
   });
 
-  it('the verify-* keyless inputs replace the config policy: another issuer stops the run, with no write', async () => {
+  it("the verify-* keyless inputs apply where the config sets no policy (another issuer stops the run, with no write), and never replace prod's", async () => {
     const before = await repo.head();
     const inputs = {
+      INPUT_ENVIRONMENT: 'staging',
       'INPUT_VERIFY-REQUIRE': 'attestation',
       'INPUT_VERIFY-TRUSTED-ROOT': 'sigstore/trusted_root.json',
       'INPUT_VERIFY-CERTIFICATE-IDENTITY-REGEXP': String.raw`https://github\.com/acme/svc/\.github/workflows/release\.yml@refs/heads/.+`,
@@ -106,7 +114,10 @@ describe('the keyless gate in a promotion', () => {
     };
     const error = await runWithRealDeps(request(inputs), memoryLogger()).catch((e: Error) => e);
     expect((error as Error).message).toContain(`(keyless): signed by '${FORK}' (issuer ${GITHUB_ISSUER}), not by issuer https://gitlab.com`);
-    expect((error as Error).message).toMatch(/; the promotion to prod stopped before any GitOps write$/);
+    expect((error as Error).message).toMatch(/; the promotion to staging stopped before any GitOps write$/);
+    expect(await repo.head()).toBe(before);
+    const refused = await runWithRealDeps(request({ ...inputs, INPUT_ENVIRONMENT: 'prod' }), memoryLogger()).catch((e: Error) => e);
+    expect((refused as Error).message).toMatch(/^input 'verify-require': environments\.prod\.verify in digestpin\.yaml already sets this environment's policy/);
     expect(await repo.head()).toBe(before);
   });
 });

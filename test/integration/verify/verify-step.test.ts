@@ -21,7 +21,7 @@ let gitops: string;
 
 function loaded(policies: Record<string, VerifyPolicy | undefined>): LoadedConfig {
   const environments = new Map(Object.entries(policies).map(([name, verify]) => [name, { name, immutable: false, services: new Map(), ...(verify ? { verify } : {}) }]));
-  return { path: join(gitops, 'digestpin.yaml'), config: { environments } } as LoadedConfig;
+  return { path: join(gitops, 'digestpin.yaml'), name: 'digestpin.yaml', config: { environments } } as LoadedConfig;
 }
 
 function request(environment: string, verify?: VerifyPolicy): Readonly<DigestpinRequest> {
@@ -65,9 +65,9 @@ describe('verifyStep', () => {
     expect(report?.checks[0]?.detail).toContain(`(${join(gitops, 'keys/prod.pub')})`);
   });
 
-  it('lets the verify-* inputs replace the config policy whole', async () => {
-    const off = await verifyStep(request('prod', { require: 'off', keys: [] }), config(), pushed(), resolution(), memoryLogger());
-    expect(off).toBeUndefined();
+  it("never lets the verify-* inputs replace the config's policy; they apply where the config sets none", async () => {
+    const off = await verifyStep(request('prod', { require: 'off', keys: [] }), config(), pushed(), resolution(), memoryLogger()).catch((e: Error) => e);
+    expect((off as Error).message).toMatch(/^input 'verify-require': environments\.prod\.verify in .* already sets this environment's policy \(require: signature\)/);
     const other = await cosignKeyPair('step-other');
     const error = await verifyStep(request('dev', { require: 'signature', keys: [other.pub] }), config(), pushed(), resolution(), memoryLogger()).catch((e: Error) => e);
     expect((error as Error).message).toContain('none made by a trusted key');

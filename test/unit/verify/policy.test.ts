@@ -30,10 +30,15 @@ describe('verify policy from inputs and config', () => {
     expect(() => policyFromInputs(get(values), '/ws')).toThrow(message);
   });
 
-  it('inputs replace the config policy; the config alone applies with paths from its folder; nothing means off', () => {
+  it("inputs never replace or weaken the config's policy; they apply where it sets none; the config applies with paths from its folder; nothing means off", () => {
     const fromConfig = { require: 'signature' as const, keys: ['keys/prod.pub', PEM] };
     const fromInputs = { require: 'off' as const, keys: [] };
-    expect(effectivePolicy(fromInputs, fromConfig, '/gitops')).toBe(fromInputs);
+    expect(() => effectivePolicy(fromInputs, fromConfig, '/gitops', 'environments.prod.verify in digestpin.yaml')).toThrow(
+      "input 'verify-require': environments.prod.verify in digestpin.yaml already sets this environment's policy (require: signature); the verify-* inputs apply only where the config sets none, so change the config to change it",
+    );
+    const stricter = { require: 'signature' as const, keys: [PEM] };
+    expect(effectivePolicy(stricter, { require: 'off', keys: [] }, '/gitops')).toBe(stricter);
+    expect(effectivePolicy(stricter, undefined, '/gitops')).toBe(stricter);
     expect(effectivePolicy(undefined, fromConfig, '/gitops')).toEqual({ require: 'signature', keys: ['/gitops/keys/prod.pub', PEM] });
     expect(effectivePolicy(undefined, undefined, '/gitops')).toEqual({ require: 'off', keys: [] });
   });
