@@ -146,8 +146,9 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
     if (r.dryRun) return result(ctx, { operation: 'none', branch: r.branch, changedFiles: changes, ...prFields(pr) });
     switch (step.kind) {
       case 'unchanged': {
+        if (step.reason) ctx.logger.warning(step.reason);
         if (pr) await applyOptions(ctx.api, t, await missingOptions(ctx.api, t, r.pullRequest ?? {}, state, { ...pr, existing: pr }, ctx.logger, false), pr.number, ctx.logger);
-        return result(ctx, { operation: 'unchanged', commitSha: changes.length === 0 ? state.baseOid : state.branchOid, branch: r.branch, changedFiles: [], ...prFields(pr) });
+        return result(ctx, { operation: 'unchanged', commitSha: changes.length === 0 ? state.baseOid : state.branchOid, branch: r.branch, changedFiles: [], ...(step.reason ? { reason: step.reason } : {}), ...prFields(pr) });
       }
       case 'close':
         await closeSuperseded(ctx.api, t, step.pullRequest, supersededNote(r, state));
