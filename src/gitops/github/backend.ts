@@ -13,7 +13,7 @@ import { applyEdits, decidePullRequest, parseRead, type OpenPullRequest, type Re
 import { closeSuperseded, commentOn, openPullRequest, updatePullRequest, type Target } from './pull-request.js';
 import { buildReadQuery, type ReadPlan } from './queries.js';
 import { DEFAULT_RETRY, retryOnStale, type RetryPolicy } from './retry.js';
-import { commit, newRunId, writeBranch, type WriteCtx } from './write.js';
+import { commit, MoveRefused, newRunId, writeBranch, type WriteCtx } from './write.js';
 
 export interface GitHubBackendOptions {
   octokit: GitHubClient;
@@ -137,8 +137,12 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
   if (r.pullRequest?.workflowToken) {
     (ctx.logger.notice ?? ctx.logger.warning)(`the token is this workflow's GITHUB_TOKEN: GitHub starts no workflows for its pull requests, so required checks on ${t.repository} never run and auto-merge waits forever; use a GitHub App token (actions/create-github-app-token) or a PAT`);
   }
+  let refused: MoveRefused | undefined;
   return retryOnStale(policy, `promotion branch '${r.branch}' of ${t.repository}`, async () => {
     const state = await read(ctx, readPlan(ctx, true));
+    // The move was refused though the branch had not moved: a rule (a ruleset blocking force pushes), not a race.
+    if (refused && state.branchOid === refused.beforeOid) throw refused.refusal;
+    refused = undefined;
     const changes = applyEdits(r.edits, state.baseTexts);
     const proposal = proposalKey(changes);
     const step = decidePullRequest(state, changes, { branch: r.branch, baseBranch: r.baseBranch, runId: ctx.runId, force: Boolean(r.pullRequest?.forceUpdate), proposal, branchPinsSame: pinsSame(r, state) });
@@ -162,7 +166,10 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
       case 'publish':
         return publish(ctx, state, changes, state.branchOid, proposal);
       case 'write': {
-        const sha = await writeBranch(ctx, step.how, state, changes, r.describe(changes).commitMessage);
+        const sha = await writeBranch(ctx, step.how, state, changes, r.describe(changes).commitMessage).catch((error: unknown) => {
+          if (error instanceof MoveRefused) refused = error;
+          throw error;
+        });
         return publish(ctx, state, changes, sha, proposal);
       }
     }
