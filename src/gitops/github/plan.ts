@@ -2,7 +2,7 @@
 // and choose the steps (how to write the branch, open/update/close the PR, or stop: blocked, skipped). Data in, out.
 import type { ChangedFile, FileEdit } from '../types.js';
 import { GitOpsError } from '../../runtime/errors.js';
-import { gitBlobOid, isDigestpinCommit, madeByRun, proposalOf, type CommitInfo } from './ownership.js';
+import { closedByDigestpin, gitBlobOid, isDigestpinCommit, madeByRun, proposalOf, type CommitInfo } from './ownership.js';
 import { conflictPrefixes } from './queries.js';
 
 export interface OpenPullRequest {
@@ -227,7 +227,8 @@ export function decidePullRequest(state: RepoState, changes: ChangedFile[], ctx:
     if (foreign.length === 0) return { kind: 'close', pullRequest: pr };
     return { kind: 'unchanged', reason: `PR #${pr.number} was not closed: ${foreignSummary(ctx, foreign)}; '${ctx.baseBranch}' already holds its pin, so close it by hand once those commits are dealt with` };
   }
-  const closed = pr ? undefined : state.closedPullRequests.find((p) => proposalOf(p.body) === ctx.proposal);
+  // A PR digestpin closed itself (superseded) proposes nothing any more: its marker was rewritten (older versions: its note).
+  const closed = pr ? undefined : state.closedPullRequests.find((p) => proposalOf(p.body) === ctx.proposal && !closedByDigestpin(p.comments));
   if (closed) {
     return { kind: 'skipped', pullRequest: closed, reason: `PR #${closed.number} proposing this change was closed without merging; not opening it again (a newer digest opens a new PR)` };
   }

@@ -3,6 +3,7 @@
 import { RecoverableError, type GitHubApi } from './api.js';
 import { CLOSE_PR_MUTATION, COMMENT_MUTATION, UPDATE_PR_MUTATION } from './queries.js';
 import type { OpenPullRequest } from './plan.js';
+import { supersededBody } from './ownership.js';
 
 export interface Target {
   owner: string;
@@ -39,11 +40,14 @@ export async function updatePullRequest(api: GitHubApi, t: Target, pr: Pick<Open
   await api.graphql(UPDATE_PR_MUTATION, { input: { pullRequestId: pr.id, title: text.title, body: text.body } }, { step: 'update-pull-request', repository: t.repository });
 }
 
-/** Closes a PR whose pin the base branch already holds, saying what superseded it. One call. */
+/**
+ * Closes a PR whose pin the base branch already holds, saying what superseded it, and rewrites its proposal marker so
+ * the PR is not later taken for one a person closed (B8). One call.
+ */
 export async function closeSuperseded(api: GitHubApi, t: Target, pr: OpenPullRequest, reason: string): Promise<void> {
   await api.graphql(
     CLOSE_PR_MUTATION,
-    { comment: { subjectId: pr.id, body: reason }, close: { pullRequestId: pr.id } },
+    { comment: { subjectId: pr.id, body: reason }, update: { pullRequestId: pr.id, body: supersededBody(pr.body) }, close: { pullRequestId: pr.id } },
     { step: 'close-pull-request', repository: t.repository },
   );
 }

@@ -121,6 +121,8 @@ describe('B8 a PR digestpin closed itself is not a PR a person closed', () => {
     await run('v2');
     await double.pushCommit('main', { [FILE]: helmValues(digestOf('v2')) }, 'pin v2 by hand');
     expect((await run('v2')).result.operation).toBe('closed');
+    expect(double.pulls[0]?.body).toMatch(/<!-- digestpin:superseded [0-9a-f]+ -->/);
+    expect(double.pulls[0]?.body).not.toContain('digestpin:proposal');
     await double.pushCommit('main', { [FILE]: helmValues(digestOf('v3')) }, 'pin v3 by hand');
     const { result } = await run('v2');
     expect(result).toMatchObject({ operation: 'created', pullRequestNumber: 2 });
