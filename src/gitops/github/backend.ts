@@ -102,8 +102,8 @@ async function publish(ctx: Ctx, state: RepoState, changes: ChangedFile[], commi
   const body = `${text.body}\n\n${proposalMarker(proposal)}`;
   const done = { branch: r.branch, changedFiles: changes, commitSha };
   const options = r.pullRequest ?? {};
-  const finish = async (pr: { id: string; number: number; url: string }, existing: OpenPullRequest | undefined, operation: 'created' | 'updated') => {
-    const inputs = await missingOptions(ctx.api, t, options, state, { id: pr.id, number: pr.number, isDraft: existing?.isDraft ?? Boolean(options.draft), existing }, ctx.logger, true);
+  const finish = async (pr: { id: string; number: number; url: string; draft?: boolean }, existing: OpenPullRequest | undefined, operation: 'created' | 'updated') => {
+    const inputs = await missingOptions(ctx.api, t, options, state, { id: pr.id, number: pr.number, isDraft: existing?.isDraft ?? pr.draft ?? Boolean(options.draft), existing }, ctx.logger, true);
     await applyOptions(ctx.api, t, inputs, pr.number, ctx.logger);
     ctx.logger.info(`${operation === 'created' ? 'opened' : 'updated'} PR #${pr.number} (${pr.url})`);
     return result(ctx, { operation, ...done, ...prFields(pr) });
@@ -112,7 +112,7 @@ async function publish(ctx: Ctx, state: RepoState, changes: ChangedFile[], commi
     await updatePullRequest(ctx.api, t, state.pullRequest, { title: text.title, body });
     return finish(state.pullRequest, state.pullRequest, 'updated');
   }
-  const opened = await openPullRequest(ctx.api, t, { base: r.baseBranch, head: r.branch, title: text.title, body, draft: options.draft });
+  const opened = await openPullRequest(ctx.api, t, { base: r.baseBranch, head: r.branch, title: text.title, body, draft: options.draft }, (m) => ctx.logger.warning(m));
   if (opened) return finish(opened, undefined, 'created');
   // 422 "A pull request already exists": a racer opened it. Look it up and update it rather than add another.
   const again = await read(ctx, { ...readPlan(ctx, true), labels: [], users: [] });
