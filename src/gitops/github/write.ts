@@ -135,8 +135,9 @@ async function rebuild(ctx: WriteCtx, state: RepoState, changes: ChangedFile[], 
       ]);
     } catch (error) {
       if (error instanceof GitOpsError && /\(4\d\d\)|refused/.test(error.message)) throw error;
-      // GitHub documents no message for a failed beforeOid check: whatever it says, re-read and decide again; the
-      // re-read tells a race (the head moved) from a rule (it did not).
+      // GitHub documents no message for a failed beforeOid check: whatever it says, re-read and decide again. For a
+      // definite answer the re-read tells a race (the head moved) from a rule (it did not); an unanswered move is retried.
+      if (ambiguous(error)) throw new RecoverableError('stale', `the answer to the branch move was lost (${(error as Error).message})`);
       throw moveRefused(ctx, state.branchOid!, error);
     }
     moved = true;

@@ -99,6 +99,17 @@ describe('B13 rebuild on a scratch branch: lost answers and permanent refusals',
     expect(log).not.toContain('scratch branch');
   });
 
+  it('a 502 on the branch move that did not land is a transient failure: re-read, rebuilt again, PR updated', async () => {
+    await start();
+    await run('v2');
+    await double.pushCommit('main', { 'README.md': 'docs\n' }, 'docs');
+    double.failNext(graphqlField('updateRefs'), { status: 502, body: { message: 'Server Error' } });
+    const { result } = await run('v3', {}, { retries: 0 });
+    expect(result).toMatchObject({ operation: 'updated', pullRequestNumber: 1 });
+    expect(calls('updateRefs')).toBe(2);
+    expect(await double.git.refsUnder('refs/heads/')).toEqual([`refs/heads/${BRANCH}`, 'refs/heads/main']);
+  });
+
   it('a ruleset refusing the force move fails at once with GitHub\'s message naming the branch; scratch deleted', async () => {
     await start();
     await run('v2');
