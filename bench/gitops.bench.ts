@@ -70,6 +70,25 @@ const SCENARIOS: Scenario[] = [
     run: (n) => request(n, 'v2'),
   },
   {
+    name: 'created (squashed + fix-up)',
+    expected: 'created',
+    setup: async (d, n, make) => {
+      await opened(d, n, make);
+      await d.pushCommit('digestpin/staging/app', { 'notes.txt': 'review\n' }, 'review note');
+      await d.squashPull(1);
+    },
+    run: (n) => request(n, 'v2'),
+  },
+  {
+    name: 'closed (superseded)',
+    expected: 'closed',
+    setup: async (d, n, make) => {
+      await opened(d, n, make);
+      await d.pushCommit('main', Object.fromEntries(Array.from({ length: n }, (_, i) => [`apps/s${i}/values.yaml`, helmValues(digestOf('v1'))])), 'pinned by hand');
+    },
+    run: (n) => request(n, 'v1'),
+  },
+  {
     name: 'skipped (PR closed)',
     expected: 'skipped',
     setup: async (d, n, make) => {

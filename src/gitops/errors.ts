@@ -8,7 +8,7 @@ import { boundFailure, GitHubTimeoutError } from './github/bounded-fetch.js';
 export type GitHubStep =
   | 'read'
   | 'create-branch'
-  | 'reset-branch'
+  | 'delete-branch'
   | 'commit'
   | 'open-pull-request'
   | 'update-pull-request'

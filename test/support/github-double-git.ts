@@ -188,6 +188,14 @@ export class BareRepo {
     return (await this.git(['commit-tree', tree.stdout.split('\n')[0]!.trim(), '-p', base, '-p', head, '-m', message], { env })).stdout.trim();
   }
 
+  /** A "Squash and merge" commit: `head` merged into `base` as one single-parent commit by web-flow. Not published. */
+  async squashCommit(base: string, head: string, message: string): Promise<string | undefined> {
+    const tree = await this.git(['merge-tree', '--write-tree', base, head], { allowFailure: true });
+    if (tree.exitCode !== 0) return undefined;
+    const env = { GIT_COMMITTER_NAME: WEB_FLOW.name, GIT_COMMITTER_EMAIL: WEB_FLOW.email };
+    return (await this.git(['commit-tree', tree.stdout.split('\n')[0]!.trim(), '-p', base, '-m', message], { env })).stdout.trim();
+  }
+
   /** `git update-ref ref new old`: succeeds only if the ref still holds `old` (ZERO_OID: must not exist). */
   async compareAndSwap(ref: string, next: string, old: string): Promise<boolean> {
     return (await this.git(['update-ref', ref, next, old], { allowFailure: true })).exitCode === 0;

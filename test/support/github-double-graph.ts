@@ -30,6 +30,8 @@ export interface DoublePullRequest {
   state: 'OPEN' | 'CLOSED' | 'MERGED';
   /** Who closed it: GitHub itself (head reset to base, head deleted), a person, or digestpin. */
   closedBy?: 'github' | 'person' | 'digestpin';
+  /** Where `refs/pull/N/head` points (kept after the PR closes or merges: behaviour B19). */
+  pullRef?: string;
   draft: boolean;
   comments: string[];
   labelIds: string[];

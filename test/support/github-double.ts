@@ -26,6 +26,8 @@ export interface DoubleOptions {
   workflowToken?: boolean;
   /** Author of createCommitOnBranch commits (the token's user). */
   viewer?: Identity;
+  /** A private repository on GitHub Free/Pro: `POST /pulls` with `draft: true` is refused with 422 (behaviour B20). */
+  draftUnsupported?: boolean;
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -120,6 +122,8 @@ export class GitHubDouble implements GraphHost {
         return this.createRef(ex.body as { ref: string; sha: string });
       case 'git/update-ref':
         return this.updateRef(`refs/${ex.params.ref}`, ex.body as { sha: string; force?: boolean });
+      case 'git/delete-ref':
+        return this.deleteRefRest(`refs/${ex.params.ref}`);
       case 'pulls/create':
         return this.createPull(ex.body as { head: string; base: string; title: string; body?: string; draft?: boolean });
       case 'git/get-blob':
@@ -150,13 +154,24 @@ export class GitHubDouble implements GraphHost {
     return { status: 200, body: this.gitRef(ref, body.sha) };
   }
 
+  /** `DELETE /git/refs/{ref}`: 204, or 422 "Reference does not exist" (GitHub's answer for a missing ref). */
+  private async deleteRefRest(ref: string): Promise<Reply> {
+    const old = await this.git.revParse(ref);
+    if (!old || !(await this.git.deleteRef(ref, old))) return { status: 422, body: { message: 'Reference does not exist', documentation_url: DOCS } };
+    await this.syncPulls();
+    return { status: 204 };
+  }
+
   private async createPull(body: { head: string; base: string; title: string; body?: string; draft?: boolean }): Promise<Reply> {
+    // Behaviour B20: checked before anything else, as GitHub does for a repository plan without draft PRs.
+    if (body.draft && this.options.draftUnsupported) return { status: 422, body: { message: 'Draft pull requests are not supported in this repository.', documentation_url: `${DOCS}/pulls/pulls#create-a-pull-request` } };
     const [head, base] = await Promise.all([this.git.revParse(`refs/heads/${body.head}`), this.git.revParse(`refs/heads/${body.base}`)]);
     if (!head || !base) return validation(`${head ? 'base' : 'head'} branch does not exist`);
     if (await this.git.isAncestor(head, base)) return validation(`No commits between ${body.base} and ${body.head}`);
     // No await between the check and the insert: racing requests see each other, as on GitHub.
     if (this.openPulls(body.head).some((p) => p.base === body.base && p.headRepository === this.nameWithOwner)) return validation(`A pull request already exists for ${this.owner}:${body.head}.`);
     const pr = this.addPull({ head: body.head, base: body.base, title: body.title, body: body.body ?? '', draft: Boolean(body.draft) });
+    await this.syncPulls();
     const schema = contract().spec.covered['pulls/create']?.responses['201'];
     const reply = overlay(sampleFromSchema(schema as never), {
       id: pr.number, node_id: pr.id, number: pr.number, html_url: pr.url, title: pr.title, body: pr.body, state: 'open', draft: pr.draft,
@@ -186,6 +201,25 @@ export class GitHubDouble implements GraphHost {
     Object.assign(pr, { state: 'MERGED', mergedAt: new Date(committedAt * 1000).toISOString().replace('.000Z', 'Z'), mergeCommit: merge, commitOids });
     await this.syncPulls();
     return merge;
+  }
+
+  /**
+   * A person merges PR `number` with "Squash and merge": one new single-parent commit on base with the head's tree, the
+   * PR `MERGED`, and the head branch left where it was (GitHub deletes head branches only when the repository setting
+   * "Automatically delete head branches" is on, which is off by default: behaviour B19).
+   */
+  async squashPull(number: number): Promise<string> {
+    const pr = this.pulls.find((p) => p.number === number && p.state === 'OPEN');
+    if (!pr) throw new Error(`no open pull request #${number}`);
+    const baseRef = `refs/heads/${pr.base}`;
+    const [base, head] = await Promise.all([this.git.revParse(baseRef), this.git.revParse(`refs/heads/${pr.head}`)]);
+    if (!base || !head) throw new Error(`#${number}: head or base branch is gone`);
+    const squash = await this.git.squashCommit(base, head, `${pr.title} (#${number})`);
+    if (!squash) throw new Error(`#${number} does not merge cleanly`);
+    if (!(await this.git.compareAndSwap(baseRef, squash, base))) throw new Error(`squash of #${number} raced`);
+    Object.assign(pr, { state: 'MERGED', mergedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), mergeCommit: squash, commitOids: [squash] });
+    await this.syncPulls();
+    return squash;
   }
 
   get nameWithOwner(): string {
@@ -250,6 +284,8 @@ export class GitHubDouble implements GraphHost {
     for (const pr of this.pulls) {
       if (pr.state !== 'OPEN' || pr.headRepository !== this.nameWithOwner) continue;
       const [head, base] = await Promise.all([this.git.revParse(`refs/heads/${pr.head}`), this.git.revParse(`refs/heads/${pr.base}`)]);
+      // Behaviour B19: refs/pull/N/head follows the head while the PR is open and stays when the PR closes or merges.
+      if (head && head !== pr.pullRef && (await this.git.compareAndSwap(`refs/pull/${pr.number}/head`, head, pr.pullRef ?? ZERO_OID))) pr.pullRef = head;
       if (!head || !base || (await this.git.isAncestor(head, base))) Object.assign(pr, { state: 'CLOSED', closedBy: 'github' });
     }
   }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** The REST operations the GitHub backend (and its tests) may call. Anything else is outside the contract. */
-export const COVERED_OPERATIONS = ['git/create-ref', 'git/update-ref', 'git/get-blob', 'pulls/create', 'pulls/list'];
+export const COVERED_OPERATIONS = ['git/create-ref', 'git/update-ref', 'git/delete-ref', 'git/get-blob', 'pulls/create', 'pulls/list'];
 
 export interface SlimOperation {
   operationId: string;

@@ -13,7 +13,7 @@ import { applyEdits, decidePullRequest, parseRead, type OpenPullRequest, type Re
 import { closeSuperseded, commentOn, openPullRequest, updatePullRequest, type Target } from './pull-request.js';
 import { buildReadQuery, type ReadPlan } from './queries.js';
 import { DEFAULT_RETRY, retryOnStale, type RetryPolicy } from './retry.js';
-import { commit, newRunId, writeBranch, type WriteCtx } from './write.js';
+import { commit, MoveRefused, newRunId, writeBranch, type WriteCtx } from './write.js';
 
 export interface GitHubBackendOptions {
   octokit: GitHubClient;
@@ -102,8 +102,8 @@ async function publish(ctx: Ctx, state: RepoState, changes: ChangedFile[], commi
   const body = `${text.body}\n\n${proposalMarker(proposal)}`;
   const done = { branch: r.branch, changedFiles: changes, commitSha };
   const options = r.pullRequest ?? {};
-  const finish = async (pr: { id: string; number: number; url: string }, existing: OpenPullRequest | undefined, operation: 'created' | 'updated') => {
-    const inputs = await missingOptions(ctx.api, t, options, state, { id: pr.id, number: pr.number, isDraft: existing?.isDraft ?? Boolean(options.draft), existing }, ctx.logger, true);
+  const finish = async (pr: { id: string; number: number; url: string; draft?: boolean }, existing: OpenPullRequest | undefined, operation: 'created' | 'updated') => {
+    const inputs = await missingOptions(ctx.api, t, options, state, { id: pr.id, number: pr.number, isDraft: existing?.isDraft ?? pr.draft ?? Boolean(options.draft), existing }, ctx.logger, true);
     await applyOptions(ctx.api, t, inputs, pr.number, ctx.logger);
     ctx.logger.info(`${operation === 'created' ? 'opened' : 'updated'} PR #${pr.number} (${pr.url})`);
     return result(ctx, { operation, ...done, ...prFields(pr) });
@@ -112,7 +112,7 @@ async function publish(ctx: Ctx, state: RepoState, changes: ChangedFile[], commi
     await updatePullRequest(ctx.api, t, state.pullRequest, { title: text.title, body });
     return finish(state.pullRequest, state.pullRequest, 'updated');
   }
-  const opened = await openPullRequest(ctx.api, t, { base: r.baseBranch, head: r.branch, title: text.title, body, draft: options.draft });
+  const opened = await openPullRequest(ctx.api, t, { base: r.baseBranch, head: r.branch, title: text.title, body, draft: options.draft }, (m) => ctx.logger.warning(m));
   if (opened) return finish(opened, undefined, 'created');
   // 422 "A pull request already exists": a racer opened it. Look it up and update it rather than add another.
   const again = await read(ctx, { ...readPlan(ctx, true), labels: [], users: [] });
@@ -137,8 +137,12 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
   if (r.pullRequest?.workflowToken) {
     (ctx.logger.notice ?? ctx.logger.warning)(`the token is this workflow's GITHUB_TOKEN: GitHub starts no workflows for its pull requests, so required checks on ${t.repository} never run and auto-merge waits forever; use a GitHub App token (actions/create-github-app-token) or a PAT`);
   }
+  let refused: MoveRefused | undefined;
   return retryOnStale(policy, `promotion branch '${r.branch}' of ${t.repository}`, async () => {
     const state = await read(ctx, readPlan(ctx, true));
+    // The move was refused though the branch had not moved: a rule (a ruleset blocking force pushes), not a race.
+    if (refused && state.branchOid === refused.beforeOid) throw refused.refusal;
+    refused = undefined;
     const changes = applyEdits(r.edits, state.baseTexts);
     const proposal = proposalKey(changes);
     const step = decidePullRequest(state, changes, { branch: r.branch, baseBranch: r.baseBranch, runId: ctx.runId, force: Boolean(r.pullRequest?.forceUpdate), proposal, branchPinsSame: pinsSame(r, state) });
@@ -146,8 +150,9 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
     if (r.dryRun) return result(ctx, { operation: 'none', branch: r.branch, changedFiles: changes, ...prFields(pr) });
     switch (step.kind) {
       case 'unchanged': {
+        if (step.reason) ctx.logger.warning(step.reason);
         if (pr) await applyOptions(ctx.api, t, await missingOptions(ctx.api, t, r.pullRequest ?? {}, state, { ...pr, existing: pr }, ctx.logger, false), pr.number, ctx.logger);
-        return result(ctx, { operation: 'unchanged', commitSha: changes.length === 0 ? state.baseOid : state.branchOid, branch: r.branch, changedFiles: [], ...prFields(pr) });
+        return result(ctx, { operation: 'unchanged', commitSha: changes.length === 0 ? state.baseOid : state.branchOid, branch: r.branch, changedFiles: [], ...(step.reason ? { reason: step.reason } : {}), ...prFields(pr) });
       }
       case 'close':
         await closeSuperseded(ctx.api, t, step.pullRequest, supersededNote(r, state));
@@ -161,7 +166,10 @@ async function promotePullRequest(ctx: Ctx, policy: RetryPolicy): Promise<Promot
       case 'publish':
         return publish(ctx, state, changes, state.branchOid, proposal);
       case 'write': {
-        const sha = await writeBranch(ctx, step.how, state, changes, r.describe(changes).commitMessage);
+        const sha = await writeBranch(ctx, step.how, state, changes, r.describe(changes).commitMessage).catch((error: unknown) => {
+          if (error instanceof MoveRefused) refused = error;
+          throw error;
+        });
         return publish(ctx, state, changes, sha, proposal);
       }
     }

@@ -1,6 +1,7 @@
 // Every GitHub HTTP attempt is bounded: a per-request timeout that covers the headers and the whole body, and a cap on
 // the body's size. Failures are typed (GitHubTimeoutError, GitHubSizeError) and name the request, so the one error a
 // user sees says "timed out" or "exceeded", never a status GitHub did not send.
+import { BodyReadFailed, BodyTooLarge, readBounded } from '../../runtime/bounded-body.js';
 
 export interface BoundedFetchOptions {
   /** Longest one attempt may take, headers and body together. */
@@ -44,27 +45,15 @@ export class GitHubSizeError extends Error {
 
 const NO_BODY = new Set([101, 204, 205, 304]);
 
-async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number, what: string): Promise<Uint8Array> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new GitHubSizeError(what, maxBytes);
-    }
-    chunks.push(value);
+/** The body within the cap (the shared reader), its failures in this module's typed terms. */
+async function readCapped(response: Response, maxBytes: number, what: string): Promise<Uint8Array> {
+  try {
+    return await readBounded(response, maxBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new GitHubSizeError(what, maxBytes);
+    // A stalled or dropped body: the stream's own error, which the caller maps to a timeout when its timer fired.
+    throw error instanceof BodyReadFailed ? error.cause : error;
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 /** A fetch for Octokit's `request.fetch`: each call gets its own timer, so Octokit's retries each get a full budget. */
@@ -77,12 +66,7 @@ export function boundedFetch(options: BoundedFetchOptions, inner: typeof fetch =
     const timedOut = (error: unknown) => (timer.aborted ? new GitHubTimeoutError(what, options.timeoutMs) : error);
     try {
       const response = await inner(input, { ...init, signal });
-      const length = Number(response.headers.get('content-length') ?? '0');
-      if (length > options.maxBytes) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new GitHubSizeError(what, options.maxBytes);
-      }
-      const bytes = response.body && !NO_BODY.has(response.status) ? await readCapped(response.body, options.maxBytes, what) : null;
+      const bytes = response.body && !NO_BODY.has(response.status) ? await readCapped(response, options.maxBytes, what) : null;
       const headers = new Headers(response.headers);
       headers.delete('content-encoding');
       headers.delete('content-length');

@@ -54,6 +54,19 @@ export function proposalOf(body: string | undefined): string | undefined {
   return /<!-- digestpin:proposal ([0-9a-f]+) -->/.exec(body ?? '')?.[1];
 }
 
+/**
+ * The body of a PR digestpin closes as superseded: its proposal marker becomes a superseded one, so that the check for
+ * "a person closed this without merging" (proposalOf) no longer sees it, and a later promotion of that digest opens a PR.
+ */
+export function supersededBody(body: string): string {
+  return body.replace(/<!-- digestpin:proposal ([0-9a-f]+) -->/g, '<!-- digestpin:superseded $1 -->');
+}
+
+/** The superseded note of a digestpin version that did not yet rewrite the body (its last line). */
+export function closedByDigestpin(comments: string[]): boolean {
+  return comments.some((c) => /Closed by digestpin\.$/.test(c.trim()));
+}
+
 export function blockedMarker(headOid: string): string {
   return `<!-- digestpin:blocked ${headOid} -->`;
 }

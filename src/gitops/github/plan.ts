@@ -2,7 +2,7 @@
 // and choose the steps (how to write the branch, open/update/close the PR, or stop: blocked, skipped). Data in, out.
 import type { ChangedFile, FileEdit } from '../types.js';
 import { GitOpsError } from '../../runtime/errors.js';
-import { gitBlobOid, isDigestpinCommit, madeByRun, proposalOf, type CommitInfo } from './ownership.js';
+import { closedByDigestpin, gitBlobOid, isDigestpinCommit, madeByRun, proposalOf, type CommitInfo } from './ownership.js';
 import { conflictPrefixes } from './queries.js';
 
 export interface OpenPullRequest {
@@ -167,7 +167,8 @@ export type WriteHow =
   | 'rebuild';
 
 export type Step =
-  | { kind: 'unchanged' }
+  /** `reason`: why a step that would have acted (closing a superseded PR) did not. */
+  | { kind: 'unchanged'; reason?: string }
   | { kind: 'close'; pullRequest: OpenPullRequest }
   | { kind: 'skipped'; reason: string; pullRequest: OpenPullRequest }
   | { kind: 'blocked'; reason: string; foreign: CommitInfo[] }
@@ -203,22 +204,31 @@ function foreignCommits(state: RepoState, branch: string): CommitInfo[] {
   return seen;
 }
 
-function blockedReason(ctx: DecideContext, state: RepoState, foreign: CommitInfo[]): string {
+function foreignSummary(ctx: DecideContext, foreign: CommitInfo[]): string {
   const first = foreign[0];
   // First line only, and no quote or control characters: a commit subject is someone else's text.
   const subject = (first?.message ?? '').split('\n')[0]?.replace(/[\x00-\x1f\x7f"]/g, ' ').slice(0, 60);
+  return `promotion branch '${ctx.branch}' has ${foreign.length} commit(s) digestpin did not make (${first?.oid.slice(0, 7)} "${subject}")`;
+}
+
+function blockedReason(ctx: DecideContext, state: RepoState, foreign: CommitInfo[]): string {
   const pr = state.pullRequest ? `PR #${state.pullRequest.number}` : 'it';
-  return `promotion branch '${ctx.branch}' has ${foreign.length} commit(s) digestpin did not make (${first?.oid.slice(0, 7)} "${subject}"); left as it is: merge or close ${pr}, or set force-update: true to overwrite it`;
+  return `${foreignSummary(ctx, foreign)}; left as it is: merge or close ${pr}, or set force-update: true to overwrite it`;
 }
 
 /** Pull-request mode: what to do given the state and the files the edits change relative to base. */
 export function decidePullRequest(state: RepoState, changes: ChangedFile[], ctx: DecideContext): Step {
   const pr = state.pullRequest;
   if (changes.length === 0) {
-    // Base holds this run's pin. Close the open PR only if that is what it proposes, not a newer digest.
-    return pr && ctx.branchPinsSame ? { kind: 'close', pullRequest: pr } : { kind: 'unchanged' };
+    // Base holds this run's pin. Close the open PR only if that is what it proposes, not a newer digest, and only if
+    // nobody else committed on it: a reviewer's commit may carry more than the pin, and closing would bury it.
+    if (!pr || !ctx.branchPinsSame) return { kind: 'unchanged' };
+    const foreign = ctx.force ? [] : foreignCommits(state, ctx.branch);
+    if (foreign.length === 0) return { kind: 'close', pullRequest: pr };
+    return { kind: 'unchanged', reason: `PR #${pr.number} was not closed: ${foreignSummary(ctx, foreign)}; '${ctx.baseBranch}' already holds its pin, so close it by hand once those commits are dealt with` };
   }
-  const closed = pr ? undefined : state.closedPullRequests.find((p) => proposalOf(p.body) === ctx.proposal);
+  // A PR digestpin closed itself (superseded) proposes nothing any more: its marker was rewritten (older versions: its note).
+  const closed = pr ? undefined : state.closedPullRequests.find((p) => proposalOf(p.body) === ctx.proposal && !closedByDigestpin(p.comments));
   if (closed) {
     return { kind: 'skipped', pullRequest: closed, reason: `PR #${closed.number} proposing this change was closed without merging; not opening it again (a newer digest opens a new PR)` };
   }
@@ -234,7 +244,10 @@ export function decidePullRequest(state: RepoState, changes: ChangedFile[], ctx:
     return { kind: 'write', how: 'create', pullRequest };
   }
   const foreign = foreignCommits(state, ctx.branch);
-  if (foreign.length > 0 && !ctx.force) return { kind: 'blocked', foreign, reason: blockedReason(ctx, state, foreign) };
+  // Someone else's commits block only while an open PR uses the branch. With none open (merged, squash-merged or
+  // closed, the branch left behind: GitHub keeps head branches by default), the branch is disposable: GitHub keeps each
+  // old PR's commits under refs/pull/N/head, so rebuilding it on base loses nothing (behaviour B19).
+  if (foreign.length > 0 && pr && !ctx.force) return { kind: 'blocked', foreign, reason: blockedReason(ctx, state, foreign) };
   const cmp = state.compare ?? { aheadBy: Infinity, behindBy: Infinity, commits: [] };
   const onHead = cmp.behindBy === 0 && foreign.length === 0 && cmp.aheadBy < ON_HEAD_LIMIT;
   return { kind: 'write', how: onHead ? 'on-head' : 'rebuild', pullRequest };

@@ -115,8 +115,9 @@ export const UPDATE_PR_MUTATION = `mutation DigestpinUpdatePullRequest($input: U
   updatePullRequest(input: $input) { pullRequest { number url } }
 }`;
 
-export const CLOSE_PR_MUTATION = `mutation DigestpinClosePullRequest($comment: AddCommentInput!, $close: ClosePullRequestInput!) {
+export const CLOSE_PR_MUTATION = `mutation DigestpinClosePullRequest($comment: AddCommentInput!, $update: UpdatePullRequestInput!, $close: ClosePullRequestInput!) {
   addComment(input: $comment) { clientMutationId }
+  updatePullRequest(input: $update) { pullRequest { number } }
   closePullRequest(input: $close) { pullRequest { number url state } }
 }`;
 

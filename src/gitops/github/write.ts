@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { GitOpsError } from '../../runtime/errors.js';
 import type { Logger } from '../../runtime/logger.js';
+import { redact } from '../../runtime/secrets.js';
+import { describeFailure } from '../errors.js';
 import { boundFailure } from './bounded-fetch.js';
 import type { ChangedFile, PromotionRequest } from '../types.js';
 import { RecoverableError, type GitHubApi } from './api.js';
@@ -72,24 +74,60 @@ async function updateRefs(ctx: WriteCtx, repositoryId: string, refUpdates: Array
   await ctx.api.graphql(UPDATE_REFS_MUTATION, { input: { repositoryId, refUpdates } }, { step: 'move-branch', repository: ctx.t.repository });
 }
 
-/** Scratch branch beside the promotion branch (a sibling name, so it never collides with it in git's ref store). */
+/**
+ * Scratch branch beside the promotion branch (a sibling name, so it never collides with it in git's ref store), fresh
+ * per attempt: a scratch ref an earlier attempt could not delete (its answer was lost) is never in the way.
+ */
 function scratchName(branch: string, runId: string): string {
-  return `${branch}.digestpin-${runId}`;
+  return `${branch}.digestpin-${runId}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A scratch ref is this run's alone: deleted without a check. Already gone (the atomic move took it) is fine. */
+async function deleteScratch(ctx: WriteCtx, scratch: string): Promise<void> {
+  const { t } = ctx;
+  try {
+    await ctx.api.rest('DELETE /repos/{owner}/{repo}/git/refs/{ref}', { owner: t.owner, repo: t.repo, ref: `heads/${scratch}` }, { repository: t.repository, step: 'delete-branch' });
+  } catch (error) {
+    if (/reference does not exist/i.test((error as Error).message)) return;
+    ctx.logger.warning(`could not delete the scratch branch '${scratch}' in ${t.repository} (delete it by hand): ${(error as Error).message}`);
+  }
+}
+
+/**
+ * GitHub refused the checked move of the promotion branch. If the re-read finds the branch still at `beforeOid`, the
+ * refusal was not a race but a rule (a ruleset blocking force pushes): the caller reports `refusal` at once.
+ */
+export class MoveRefused extends RecoverableError {
+  constructor(
+    readonly beforeOid: string,
+    readonly refusal: GitOpsError,
+  ) {
+    super('stale', `promotion branch moved while it was rebuilt (${refusal.message})`);
+  }
+}
+
+function moveRefused(ctx: WriteCtx, beforeOid: string, error: unknown): MoveRefused {
+  const cause = error instanceof GitOpsError ? (error as { cause?: unknown }).cause ?? error : error;
+  const said = redact(describeFailure(cause).message).replace(/\s+/g, ' ').trim();
+  return new MoveRefused(beforeOid, new GitOpsError(`promotion branch '${ctx.request.branch}' of ${ctx.t.repository}: GitHub refused to move it to the rebuilt commit: ${said}`));
 }
 
 /**
  * Commit on a scratch branch at base, then, in one atomic updateRefs, move the promotion branch from the head this run
  * read (beforeOid) to the new commit and delete the scratch branch. If the head moved, nothing changes and the caller
- * re-reads. The scratch branch is deleted in every case, and only while it still points where this run left it.
+ * re-reads. Whatever fails, the scratch branch is deleted (REST, unconditionally: no one else writes it).
  */
 async function rebuild(ctx: WriteCtx, state: RepoState, changes: ChangedFile[], message: string): Promise<string> {
   const branch = ctx.request.branch;
   const scratch = scratchName(branch, ctx.runId);
-  await createRef(ctx, scratch, state.baseOid, 'create-branch');
-  let at = state.baseOid;
   let moved = false;
   try {
-    at = await commit(ctx, scratch, state.baseOid, changes, message);
+    await createRef(ctx, scratch, state.baseOid, 'create-branch').catch((error: unknown) => {
+      // Only a stale scratch ref of this run can hold this name: re-read and start over with a fresh one.
+      if (error instanceof RecoverableError && error.kind === 'ref-exists') throw new RecoverableError('stale', `scratch branch '${scratch}' already exists`);
+      throw error;
+    });
+    const at = await commit(ctx, scratch, state.baseOid, changes, message);
     try {
       await updateRefs(ctx, state.repositoryId, [
         { name: `refs/heads/${branch}`, beforeOid: state.branchOid!, afterOid: at, force: true },
@@ -97,17 +135,15 @@ async function rebuild(ctx: WriteCtx, state: RepoState, changes: ChangedFile[], 
       ]);
     } catch (error) {
       if (error instanceof GitOpsError && /\(4\d\d\)|refused/.test(error.message)) throw error;
-      // GitHub documents no message for a failed beforeOid check: whatever it says, re-read and decide again.
-      throw new RecoverableError('stale', `promotion branch moved while it was rebuilt (${(error as Error).message})`);
+      // GitHub documents no message for a failed beforeOid check: whatever it says, re-read and decide again. For a
+      // definite answer the re-read tells a race (the head moved) from a rule (it did not); an unanswered move is retried.
+      if (ambiguous(error)) throw new RecoverableError('stale', `the answer to the branch move was lost (${(error as Error).message})`);
+      throw moveRefused(ctx, state.branchOid!, error);
     }
     moved = true;
     return at;
   } finally {
-    if (!moved) {
-      await updateRefs(ctx, state.repositoryId, [{ name: `refs/heads/${scratch}`, beforeOid: at, afterOid: ZERO_OID }]).catch((error: unknown) =>
-        ctx.logger.warning(`could not delete the scratch branch '${scratch}' in ${ctx.t.repository} (gone already, or delete it by hand): ${(error as Error).message}`),
-      );
-    }
+    if (!moved) await deleteScratch(ctx, scratch);
   }
 }
 

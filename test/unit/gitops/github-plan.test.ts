@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyEdits, decidePullRequest, type DecideContext, type OpenPullRequest, type RepoState } from '../../../src/gitops/github/plan.js';
-import { commitTrailers, gitBlobOid, proposalMarker, type CommitInfo } from '../../../src/gitops/github/ownership.js';
+import { commitTrailers, gitBlobOid, proposalMarker, supersededBody, type CommitInfo } from '../../../src/gitops/github/ownership.js';
 import { buildTeamsQuery, UPDATE_REFS_MUTATION, COMMENT_MUTATION } from '../../../src/gitops/github/queries.js';
 import { buildOptionsMutation, buildReadQuery } from '../../../src/gitops/github/queries.js';
 import { backoffDelay, retryOnStale } from '../../../src/gitops/github/retry.js';
@@ -71,6 +71,26 @@ describe('decidePullRequest', () => {
     const closed = { ...pr, state: 'CLOSED' as const, body: `x\n${proposalMarker('abc1')}` };
     expect(decidePullRequest(state({ closedPullRequests: [closed] }), change, ctx)).toMatchObject({ kind: 'skipped', pullRequest: closed });
     expect(decidePullRequest(state({ closedPullRequests: [closed] }), change, { ...ctx, proposal: 'abc2' })).toMatchObject({ kind: 'write', how: 'create' });
+  });
+
+  it('a PR digestpin closed as superseded is not taken for one a person closed (rewritten marker, or an older note)', () => {
+    const rewritten = { ...pr, state: 'CLOSED' as const, body: supersededBody(`x\n${proposalMarker('abc1')}`) };
+    expect(rewritten.body).toBe('x\n<!-- digestpin:superseded abc1 -->');
+    expect(decidePullRequest(state({ closedPullRequests: [rewritten] }), change, ctx)).toMatchObject({ kind: 'write', how: 'create' });
+    const older = { ...pr, state: 'CLOSED' as const, body: `x\n${proposalMarker('abc1')}`, comments: ['Superseded: `main` already holds it. Closed by digestpin.'] };
+    expect(decidePullRequest(state({ closedPullRequests: [older] }), change, ctx)).toMatchObject({ kind: 'write', how: 'create' });
+  });
+
+  it('someone else\'s commits block only while an open PR uses the branch; with none open the branch is rebuilt', () => {
+    expect(decidePullRequest(state({ ...onBranch([ours(C), human]) }), change, ctx)).toEqual({ kind: 'write', how: 'rebuild', pullRequest: 'open' });
+  });
+
+  it('a superseded PR holding someone else\'s commit is left open: unchanged with the reason', () => {
+    const step = decidePullRequest(state({ ...onBranch([ours(C), human]), pullRequest: pr }), [], { ...ctx, branchPinsSame: true });
+    expect(step).toEqual({
+      kind: 'unchanged',
+      reason: "PR #1 was not closed: promotion branch 'digestpin/dev/a' has 1 commit(s) digestpin did not make (ddddddd \"fix replicas\"); 'main' already holds its pin, so close it by hand once those commits are dealt with",
+    });
   });
 
   it('a branch name git cannot create beside an existing one fails at once with the reason', () => {
