@@ -58,8 +58,11 @@ function logInstance(baseUrl: string, publicKey: KeyObject) {
 export async function localSigstore(name: string, options: { tsaOnly?: boolean; caClock?: Date; logClock?: Date } = {}): Promise<LocalSigstore> {
   const [caKeys, ctKeys, tlogKeys, tsaKeys] = [pair(), pair(), pair(), pair()];
   const tsaOnly = options.tsaOnly === true;
-  // Clocks: certificates live 10 minutes from the CA's; the log stamps entries with its own.
-  const ca = await initializeCA(caKeys, tsaOnly ? undefined : await initializeCTLog(ctKeys, options.caClock), options.caClock);
+  // Clocks: certificates live 10 minutes from the CA's; the log stamps entries with its own. With only a TSA to
+  // vouch for the time, the CA's clock runs a few seconds behind, so a timestamp taken in the same second as the
+  // certificate never lands before its notBefore (certificate times have whole seconds, RFC 3161 times don't).
+  const caClock = options.caClock ?? (tsaOnly ? new Date(Date.now() - 5_000) : undefined);
+  const ca = await initializeCA(caKeys, tsaOnly ? undefined : await initializeCTLog(ctKeys, caClock), caClock);
   const tlogUrl = `https://rekor.${name}.test`;
   const tlog = tsaOnly ? undefined : await initializeTLog(tlogUrl, tlogKeys, options.logClock);
   const tsa = tsaOnly ? await initializeTSA(tsaKeys) : undefined;
