@@ -58,14 +58,15 @@ function logInstance(baseUrl: string, publicKey: KeyObject) {
 export async function localSigstore(name: string, options: { tsaOnly?: boolean; caClock?: Date; logClock?: Date } = {}): Promise<LocalSigstore> {
   const [caKeys, ctKeys, tlogKeys, tsaKeys] = [pair(), pair(), pair(), pair()];
   const tsaOnly = options.tsaOnly === true;
-  // Clocks: certificates live 10 minutes from the CA's; the log stamps entries with its own. With only a TSA to
-  // vouch for the time, the CA's clock runs a few seconds behind, so a timestamp taken in the same second as the
-  // certificate never lands before its notBefore (certificate times have whole seconds, RFC 3161 times don't).
-  const caClock = options.caClock ?? (tsaOnly ? new Date(Date.now() - 5_000) : undefined);
-  const ca = await initializeCA(caKeys, tsaOnly ? undefined : await initializeCTLog(ctKeys, caClock), caClock);
+  // Clocks: certificates live 10 minutes from the CA's; the log stamps entries with its own.
+  const ca = await initializeCA(caKeys, tsaOnly ? undefined : await initializeCTLog(ctKeys, options.caClock), options.caClock);
   const tlogUrl = `https://rekor.${name}.test`;
   const tlog = tsaOnly ? undefined : await initializeTLog(tlogUrl, tlogKeys, options.logClock);
-  const tsa = tsaOnly ? await initializeTSA(tsaKeys) : undefined;
+  // The TSA stamps whole seconds, the next one: the mock (asn1js) writes a GeneralizedTime's fraction without
+  // trailing zeros as DER asks (`.12`), which @sigstore/core's parser refuses ("invalid time") unless it has
+  // exactly three digits, so about one stamp in ten failed. The next whole second is never before the TSA's or
+  // the signing certificate's notBefore (whole seconds too).
+  const tsa = tsaOnly ? await initializeTSA(tsaKeys, new Date(Math.floor(Date.now() / 1000) * 1000 + 1000)) : undefined;
   const root = {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: tlog ? [logInstance(tlogUrl, tlogKeys.publicKey)] : [],
