@@ -27,7 +27,7 @@ const PATTERNS: Array<[GitFailureKind, RegExp]> = [
   ['race', /non-fast-forward|fetch first|stale info|incorrect old value|cannot lock ref|failed to lock|failed to update ref|but expected|reference already exists/i],
   ['rejected', /hook declined|remote rejected|pre-receive|protected branch/i],
   ['unreachable', /Could not resolve host|Connection refused|Failed to connect|No route to host|Network is unreachable|unable to look up|Name or service not known/i],
-  ['transient', /early EOF|Operation too slow|hung up|RPC failed|returned error: 5\d\d|HTTP 5\d\d|unexpected disconnect|Connection reset|timed out|index-pack failed|transfer closed|SSL_read|gnutls/i],
+  ['transient', /early EOF|Operation too slow|hung up|RPC failed|returned error: 5\d\d|HTTP 5\d\d|unexpected disconnect|Connection reset|timed out|index-pack failed|transfer closed|SSL_read|gnutls|Broken pipe|packet write failed/i],
 ];
 
 /** The conflict line, when git's output holds one: it says more than the porcelain `failed to update ref`. */

@@ -21,6 +21,8 @@ describe('classifyGitFailure (texts as git 2.39 prints them with LC_ALL=C)', () 
     ["fatal: unable to access 'https://127.0.0.1:1/a.git/': Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server", 'unreachable'],
     ['error: RPC failed; HTTP 502 curl 22 The requested URL returned error: 502\nfatal: the remote end hung up unexpectedly', 'transient'],
     ['fatal: early EOF\nfatal: index-pack failed', 'transient'],
+    // git's own words when the server drops the socket while git writes to it (seen in the history read's fetch).
+    ['fatal: packet write failed: Broken pipe', 'transient'],
     ["remote: error: cannot lock ref 'refs/heads/main/dev/agents': 'refs/heads/main' exists; cannot create 'refs/heads/main/dev/agents'", 'ref-conflict'],
     ["error: cannot lock ref 'refs/heads/x': 'refs/heads/x/y' exists; cannot create 'refs/heads/x'", 'ref-conflict'],
     ["error: cannot lock ref 'refs/remotes/origin/a': there are still refs under 'refs/remotes/origin/a'", 'ref-conflict'],
