@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{a,b}from"./chunk-BPQQGZIX.js";import"./chunk-II5CWYR3.js";import"./chunk-K5F5YKUG.js";import"./chunk-GKSXQZ74.js";import"./chunk-2BIPRGKX.js";import"./chunk-BHUZXB67.js";import"./chunk-6IDLYW7Y.js";import"./chunk-TW42H5Q7.js";import"./chunk-F6C2JXA4.js";import"./chunk-EEEC4TXW.js";export{a as ARTIFACT_MAX_BYTES,b as createArtifactReader};

@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a as b,b as c,c as d,d as e,e as f}from"./chunk-IU44MWQ3.js";import{a}from"./chunk-HJ53LVDK.js";import"./chunk-CZFQ4O6N.js";import"./chunk-H4QWZLCO.js";import"./chunk-WE3UHFQ3.js";import"./chunk-GPLUNJ3H.js";import"./chunk-TW42H5Q7.js";import"./chunk-EEEC4TXW.js";export{d as outcomeLines,c as problems,a as reasonText,e as reportJson,f as reportMarkdown,b as unverified};

@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a,b,c}from"./chunk-QKRWAU2Z.js";import"./chunk-TRFJLA5D.js";import"./chunk-KLALFDBJ.js";import"./chunk-N67YHBPE.js";import"./chunk-25OCEKCC.js";import"./chunk-BP73V4Q6.js";import"./chunk-PQTPGDZR.js";import"./chunk-2BIPRGKX.js";import"./chunk-6IDLYW7Y.js";import"./chunk-TW42H5Q7.js";import"./chunk-F6C2JXA4.js";import"./chunk-EEEC4TXW.js";export{a as HISTORY_LIMIT,b as loadChainConfig,c as runChain};

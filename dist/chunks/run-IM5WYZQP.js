@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{a,b,c}from"./chunk-CY6YLIBW.js";import"./chunk-FHEEBLQB.js";import"./chunk-M322JL4Y.js";import"./chunk-YPFVH32Z.js";import"./chunk-WE3UHFQ3.js";import"./chunk-N67YHBPE.js";import"./chunk-25OCEKCC.js";import"./chunk-BP73V4Q6.js";import"./chunk-GPLUNJ3H.js";import"./chunk-PQTPGDZR.js";import"./chunk-2BIPRGKX.js";import"./chunk-6IDLYW7Y.js";import"./chunk-TW42H5Q7.js";import"./chunk-F6C2JXA4.js";import"./chunk-EEEC4TXW.js";export{a as HISTORY_LIMIT,b as loadChainConfig,c as runChain};
