@@ -172,7 +172,16 @@ export async function pushImage(ref: string, options: PushOptions = {}): Promise
     for (const [k, v] of Object.entries(options.labels ?? {})) args.push('--label', `${k}=${v}`);
     args.push(dir);
     const env = options.dockerConfig ? { DOCKER_CONFIG: options.dockerConfig } : undefined;
-    await exec('docker', args, { env, quiet: true, timeoutMs: 120_000 });
+    // Setup, not the code under test: a push the local registry answered with a 5xx (seen once under load on the
+    // token-auth registry) is tried again, up to 3 times in all.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await exec('docker', args, { env, quiet: true, timeoutMs: 120_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !/unexpected status[^\n]*: 5\d\d /.test(String((error as Error).message))) throw error;
+      }
+    }
     const meta = JSON.parse(readFileSync(metadata, 'utf8')) as Record<string, unknown>;
     const descriptor = meta['containerimage.descriptor'] as { mediaType: string };
     return { ref, digest: String(meta['containerimage.digest']), mediaType: descriptor.mediaType };
