@@ -133,6 +133,12 @@ export class BareRepo {
     return Number((await this.git(['rev-list', '--count', range])).stdout.trim());
   }
 
+  /** Every ref under `prefix` with the object it points at, in one git call. */
+  async refMap(prefix = 'refs/heads/'): Promise<Map<string, string>> {
+    const r = await this.git(['for-each-ref', '--format=%(refname) %(objectname)', prefix]);
+    return new Map(r.stdout.split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]));
+  }
+
   /** Full names of refs under `prefix`. */
   async refsUnder(prefix: string): Promise<string[]> {
     const r = await this.git(['for-each-ref', '--format=%(refname)', prefix]);

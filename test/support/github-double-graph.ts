@@ -32,6 +32,8 @@ export interface DoublePullRequest {
   closedBy?: 'github' | 'person' | 'digestpin';
   /** Where `refs/pull/N/head` points (kept after the PR closes or merges: behaviour B19). */
   pullRef?: string;
+  /** The head and base the double last checked this PR against (a PR whose refs did not move needs no new check). */
+  synced?: { head?: string; base?: string };
   draft: boolean;
   comments: string[];
   labelIds: string[];

@@ -281,9 +281,16 @@ export class GitHubDouble implements GraphHost {
    * (e.g. the branch was reset to base), and such a PR can't be reopened (behaviours B1, B2).
    */
   async syncPulls(): Promise<void> {
-    for (const pr of this.pulls) {
-      if (pr.state !== 'OPEN' || pr.headRepository !== this.nameWithOwner) continue;
-      const [head, base] = await Promise.all([this.git.revParse(`refs/heads/${pr.head}`), this.git.revParse(`refs/heads/${pr.base}`)]);
+    const open = this.pulls.filter((pr) => pr.state === 'OPEN' && pr.headRepository === this.nameWithOwner);
+    if (open.length === 0) return;
+    // One git call for every branch; only a PR whose head or base moved is checked again (a fleet of open PRs
+    // would otherwise cost git processes per PR on every ref change).
+    const refs = await this.git.refMap();
+    for (const pr of open) {
+      const head = refs.get(`refs/heads/${pr.head}`);
+      const base = refs.get(`refs/heads/${pr.base}`);
+      if (pr.synced && pr.synced.head === head && pr.synced.base === base) continue;
+      pr.synced = { head, base };
       // Behaviour B19: refs/pull/N/head follows the head while the PR is open and stays when the PR closes or merges.
       if (head && head !== pr.pullRef && (await this.git.compareAndSwap(`refs/pull/${pr.number}/head`, head, pr.pullRef ?? ZERO_OID))) pr.pullRef = head;
       if (!head || !base || (await this.git.isAncestor(head, base))) Object.assign(pr, { state: 'CLOSED', closedBy: 'github' });
