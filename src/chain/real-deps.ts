@@ -7,6 +7,7 @@ import { DigestpinError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { copyImage, copySignatureTags, createRegistryClient, servesDigest } from '../registry/index.js';
 import { applicationHealth } from '../argocd/health.js';
+import { registryOptions } from '../promote/registry-options.js';
 import { createBackend } from '../gitops/select.js';
 import type { GitOpsBackend } from '../gitops/types.js';
 import { runWithRealDeps } from '../promote/real-deps.js';
@@ -19,17 +20,11 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
   const { base } = inputs;
   await mkdir(base.run.tempDir, { recursive: true });
   const scratch = await mkdtemp(join(base.run.tempDir, 'digestpin-chain-'));
-  const creds = base.registry.credentials;
   // The registry inputs' credentials go to the input hosts and to the registry each call names: an environment's
   // pull-registry comes from the config, which the GitOps repository's reviewers own (as the pipeline does).
-  const registryOptions = (...hosts: string[]) => ({
-    credentials: creds ? Object.fromEntries([base.registry.push, base.registry.pull, ...hosts].filter((h): h is string => Boolean(h)).map((h) => [h, creds])) : undefined,
-    aliases: base.registry.aliases,
-    insecureRegistries: base.registry.insecure,
-    logger,
-  });
+  const optionsFor = (...hosts: string[]) => registryOptions(base.registry, [base.registry.push, base.registry.pull, ...hosts], logger);
   const clients = new Map<string, ReturnType<typeof createRegistryClient>>();
-  const clientFor = (host: string) => clients.get(host) ?? clients.set(host, createRegistryClient(registryOptions(host))).get(host)!;
+  const clientFor = (host: string) => clients.get(host) ?? clients.set(host, createRegistryClient(optionsFor(host))).get(host)!;
   let backend: Promise<GitOpsBackend> | undefined;
   const gitops = () => (backend ??= createBackend({ repository: base.gitops.repository, token: base.gitops.token, apiUrl: base.gitops.apiUrl, tempDir: scratch, logger }));
   const deps: ChainDeps = {
@@ -46,7 +41,7 @@ export async function realChainDeps(inputs: ChainInputs, logger: Logger, output?
     // No token: a health gate holds (it can't be shown to pass), which the plan says.
     health: inputs.argocdToken ? (q) => applicationHealth({ ...q, token: inputs.argocdToken! }) : undefined,
     copy: async (from, to) => {
-      const options = registryOptions(from.registry, to.registry);
+      const options = optionsFor(from.registry, to.registry);
       const copied = await copyImage(options, from, to, { logger });
       // Signatures and attestations go along, so the target's verify policy can hold there.
       const tags = await copySignatureTags(options, from, to, { logger });

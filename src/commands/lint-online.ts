@@ -3,8 +3,7 @@
 // reported at its file and line, so a cleaned-up registry is caught before Argo CD's next sync fails to pull.
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { DigestpinError, InputError, oneLine, RegistryError } from '../runtime/errors.js';
-import { registerSecret } from '../runtime/secrets.js';
+import { DigestpinError, oneLine, RegistryError } from '../runtime/errors.js';
 import { lintOptionsFor, loadConfigFile, type DigestpinConfig } from '../config/index.js';
 import {
   createRegistryClient,
@@ -12,7 +11,6 @@ import {
   parseAliases,
   parseReference,
   reachedRegistry,
-  type Credentials,
   type ImageReference,
   type RegistryClient,
 } from '../registry/index.js';
@@ -21,6 +19,7 @@ import { findPinnedDigests, type PinnedDigest } from '../values/pinned-digests.j
 import { splitRegistry } from '../values/reference.js';
 import type { LintProblem } from '../values/types.js';
 import type { CliIO } from './types.js';
+import { envCredentials } from './env-credentials.js';
 
 /** A pin to check, with the registry its environment pulls from when the config names one. */
 export interface OnlinePin extends PinnedDigest {
@@ -172,17 +171,6 @@ export function onlineClient(io: CliIO, values: OnlineValues, pins: OnlinePin[])
   });
 }
 
-/** DIGESTPIN_REGISTRY_USERNAME/PASSWORD, for every registry a pin names (as `digestpin resolve` takes them). */
-function envCredentials(env: NodeJS.ProcessEnv, hosts: string[]): Record<string, Credentials> | undefined {
-  const username = env.DIGESTPIN_REGISTRY_USERNAME;
-  const password = env.DIGESTPIN_REGISTRY_PASSWORD;
-  if (!username && !password) return undefined;
-  if (!username || !password) {
-    throw new InputError(username ? 'DIGESTPIN_REGISTRY_PASSWORD' : 'DIGESTPIN_REGISTRY_USERNAME', 'set both DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, or neither');
-  }
-  registerSecret(password);
-  return Object.fromEntries(hosts.map((h) => [h, { username, password }]));
-}
 
 /** Config targets are read as pinning reads them; any other file's pins are found by their shape. */
 export async function checkOnline(io: CliIO, values: OnlineValues, texts: Map<string, string>, configured?: { pins: OnlinePin[]; shownFiles: string[] }): Promise<OnlineReport> {

@@ -1,7 +1,6 @@
 // `digestpin resolve REF`: prints the digest the registry serves for REF (or, with --json, digest, kind,
 // media type, platforms and labels). Credentials come from DIGESTPIN_REGISTRY_USERNAME/PASSWORD or docker config.
 import { InputError } from '../runtime/errors.js';
-import { registerSecret } from '../runtime/secrets.js';
 import {
   createRegistryClient,
   defaultDockerConfigPath,
@@ -11,9 +10,10 @@ import {
   parseReference,
   reachedRegistry,
 } from '../registry/index.js';
-import type { Credentials, RegistryClientOptions } from '../registry/index.js';
+import type { RegistryClientOptions } from '../registry/index.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO, CommandMain } from './types.js';
+import { envCredentials } from './env-credentials.js';
 
 const HELP = `usage: digestpin resolve REF [options]
 
@@ -40,17 +40,6 @@ function parseWait(value: string | undefined): number {
   return Math.round(seconds * 1000);
 }
 
-function envCredentials(env: NodeJS.ProcessEnv, hosts: string[]): Record<string, Credentials> | undefined {
-  const username = env.DIGESTPIN_REGISTRY_USERNAME;
-  const password = env.DIGESTPIN_REGISTRY_PASSWORD;
-  if (!username && !password) return undefined;
-  if (!username || !password) {
-    const missing = username ? 'DIGESTPIN_REGISTRY_PASSWORD' : 'DIGESTPIN_REGISTRY_USERNAME';
-    throw new InputError(missing, 'set both DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, or neither');
-  }
-  registerSecret(password);
-  return Object.fromEntries(hosts.map((h) => [h, { username, password }]));
-}
 
 export const main: CommandMain = async (argv: string[], io: CliIO) => {
   const { values, positionals } = parseCommandArgs(

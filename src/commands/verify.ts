@@ -3,7 +3,6 @@
 // otherwise one line saying which policy failed and why (exit 1), or which flag is wrong (exit 2).
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../runtime/errors.js';
-import { registerSecret } from '../runtime/secrets.js';
 import { createArtifactReader } from '../registry/artifacts.js';
 import { createRegistryClient, defaultDockerConfigPath, formatReference, parseAliases, parseReference, reachedRegistry } from '../registry/index.js';
 import type { RegistryClientOptions } from '../registry/index.js';
@@ -13,6 +12,7 @@ import { verifiedLines, verifyImage } from '../verify/verify-image.js';
 import type { VerifyPolicy } from '../verify/types.js';
 import { parseCommandArgs } from './args.js';
 import type { CliIO, CommandMain } from './types.js';
+import { envCredentials } from './env-credentials.js';
 
 const FLAG_NAMES: KeylessNames = {
   trustedRoot: '--trusted-root',
@@ -44,12 +44,6 @@ options:
 
 credentials: DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, else the docker config.`;
 
-function credentialsFrom(env: NodeJS.ProcessEnv, hosts: string[]): RegistryClientOptions['credentials'] {
-  const { DIGESTPIN_REGISTRY_USERNAME: username, DIGESTPIN_REGISTRY_PASSWORD: password } = env;
-  if (!username || !password) return undefined;
-  registerSecret(password);
-  return Object.fromEntries(hosts.map((h) => [h, { username, password }]));
-}
 
 export const main: CommandMain = async (argv: string[], io: CliIO) => {
   const { values, positionals } = parseCommandArgs(
@@ -86,7 +80,7 @@ export const main: CommandMain = async (argv: string[], io: CliIO) => {
   const options: RegistryClientOptions = {
     aliases,
     insecureRegistries: values['insecure-registry'] ?? [],
-    credentials: credentialsFrom(io.env, [ref.registry, reachedRegistry(ref.registry, aliases)]),
+    credentials: envCredentials(io.env, [ref.registry, reachedRegistry(ref.registry, aliases)]),
     dockerConfigPath: defaultDockerConfigPath(io.env),
     notFoundWindowMs: 0,
     logger: io.logger,

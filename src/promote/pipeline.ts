@@ -17,6 +17,7 @@ import { loadConfig, targetPins, withEnvironmentRegistry, type LoadedConfig } fr
 import { buildImage, imageOrigin, type ImageOrigin } from './image-origin.js';
 import { currentTags, preflight, standInEntries, type TargetCheck } from './preflight.js';
 import { chooseTags, type TagChoice } from './tag-choice.js';
+import { registryOptions } from './registry-options.js';
 import { verifyStep } from './verify-step.js';
 import type { VerificationReport } from '../verify/types.js';
 import { warnIfChartIgnoresPins } from '../chart/local-check.js';
@@ -78,14 +79,7 @@ function pullSide(request: Readonly<DigestpinRequest>, push: ImageReference): Im
 }
 
 function clientFor(request: Readonly<DigestpinRequest>, push: ImageReference, deps: PipelineDeps): RegistryClient {
-  return deps.registry({
-    credentials: request.registry.credentials
-      ? Object.fromEntries([push.registry, request.registry.pull].filter(Boolean).map((h) => [h!, request.registry.credentials!]))
-      : undefined,
-    aliases: request.registry.aliases,
-    insecureRegistries: request.registry.insecure,
-    logger: deps.logger,
-  });
+  return deps.registry(registryOptions(request.registry, [push.registry, request.registry.pull], deps.logger));
 }
 
 /** Resolve (tag) or verify (digest) at the registry the cluster pulls from; never trust the push side alone. */

@@ -9,6 +9,7 @@ import type { ImageReference, RegistryClientOptions, Resolution } from '../regis
 import type { DigestpinRequest } from '../request.js';
 import type { VerificationReport, VerifyPolicy } from '../verify/types.js';
 import type { LoadedConfig } from './targets.js';
+import { registryOptions } from './registry-options.js';
 
 /** The target environment's `verify:` from the config, when the config loader provides one. */
 function configPolicy(request: Readonly<DigestpinRequest>, loaded: LoadedConfig | undefined): VerifyPolicy | undefined {
@@ -17,14 +18,8 @@ function configPolicy(request: Readonly<DigestpinRequest>, loaded: LoadedConfig 
 }
 
 function clientOptions(request: Readonly<DigestpinRequest>, hosts: string[], logger: Logger): RegistryClientOptions {
-  const { credentials, aliases, insecure } = request.registry;
-  return {
-    credentials: credentials ? Object.fromEntries(hosts.map((h) => [h, credentials])) : undefined,
-    aliases,
-    insecureRegistries: insecure,
-    logger,
-    notFoundWindowMs: 0,
-  };
+  // The digest was verified just before: a 404 now is an answer, not a push still settling.
+  return { ...registryOptions(request.registry, hosts, logger), notFoundWindowMs: 0 };
 }
 
 /** Where the image is, and `built`: the digest this run built and pushed, the only one it may sign. */
