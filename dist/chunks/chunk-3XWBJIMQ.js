@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{a as n}from"./chunk-TW42H5Q7.js";import{b as S}from"./chunk-F6C2JXA4.js";function s(t,E){let r=t.DIGESTPIN_REGISTRY_USERNAME,e=t.DIGESTPIN_REGISTRY_PASSWORD;if(!(!r&&!e)){if(!r||!e)throw new S(r?"DIGESTPIN_REGISTRY_PASSWORD":"DIGESTPIN_REGISTRY_USERNAME","set both DIGESTPIN_REGISTRY_USERNAME and DIGESTPIN_REGISTRY_PASSWORD, or neither");return n(e),Object.fromEntries(E.map(o=>[o,{username:r,password:e}]))}}export{s as a};
